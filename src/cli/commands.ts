@@ -1,0 +1,7 @@
+// Every command group of the CLI, in the order `glassbox --help` lists them.
+import type { Command } from 'commander';
+import { registerDoctor } from './doctor.js';
+
+export function registerCommands(program: Command): void {
+  registerDoctor(program);
+}
