@@ -1,0 +1,71 @@
+// Adam (L2-style weight decay added to the gradient) and AdamW (decoupled weight decay),
+// following torch.optim.Adam / AdamW (non-amsgrad) exactly:
+//   AdamW first: p = p * (1 - lr * wd);   Adam instead: g = g + wd * p
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+//   p = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+import { tf } from '../../engine/tfjs.js';
+import type { Tensor, Variable } from '../../engine/tfjs.js';
+import { Optimizer, checkRange, type BaseOptions, type ParamGroup, type Slot } from './optimizer.js';
+
+export interface AdamOptions extends BaseOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface AdamConfig extends Partial<AdamOptions> {
+  lr: number;
+  groups?: ParamGroup<AdamOptions>[];
+}
+
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected constructor(type: string, params: [string, Variable][], config: AdamConfig, defaultWeightDecay: number) {
+    const { lr, groups, ...rest } = config;
+    const defaults: AdamOptions = { weightDecay: defaultWeightDecay, lrScale: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...rest };
+    super(type, params, lr, defaults, groups ?? [], ['exp_avg', 'exp_avg_sq']);
+  }
+
+  protected abstract readonly decoupled: boolean;
+
+  protected validateOptions(o: AdamOptions, name: string): void {
+    checkRange(this.type, 'beta1', name, o.beta1, 0, 1);
+    checkRange(this.type, 'beta2', name, o.beta2, 0, 1);
+    checkRange(this.type, 'eps', name, o.eps, 0, Infinity);
+    checkRange(this.type, 'weightDecay', name, o.weightDecay, 0, Infinity);
+    checkRange(this.type, 'lrScale', name, o.lrScale, 0, Infinity);
+  }
+
+  protected update(slot: Slot<AdamOptions>, grad: Tensor, lr: number, step: number): Tensor {
+    const { beta1, beta2, eps, weightDecay } = slot.options;
+    let p: Tensor = slot.param;
+    let g = grad;
+    if (weightDecay !== 0) {
+      if (this.decoupled) p = tf.mul(p, 1 - lr * weightDecay);
+      else g = tf.add(g, tf.mul(p, weightDecay));
+    }
+    const prevM = this.getStateTensor('exp_avg', slot.name);
+    const prevV = this.getStateTensor('exp_avg_sq', slot.name);
+    const m = prevM ? tf.add(tf.mul(prevM, beta1), tf.mul(g, 1 - beta1)) : tf.mul(g, 1 - beta1);
+    const v = prevV ? tf.add(tf.mul(prevV, beta2), tf.mul(tf.square(g), 1 - beta2)) : tf.mul(tf.square(g), 1 - beta2);
+    this.setStateTensor('exp_avg', slot.name, m);
+    this.setStateTensor('exp_avg_sq', slot.name, v);
+    const stepSize = lr / (1 - beta1 ** step);
+    const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), eps);
+    return tf.sub(p, tf.mul(tf.div(m, denom), stepSize));
+  }
+}
+
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: [string, Variable][], config: AdamConfig) {
+    super('Adam', params, config, 0);
+  }
+}
+
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  /** Weight decay defaults to 0.01, as in PyTorch. */
+  constructor(params: [string, Variable][], config: AdamConfig) {
+    super('AdamW', params, config, 0.01);
+  }
+}
