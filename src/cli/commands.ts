@@ -1,7 +1,9 @@
 // Every command group of the CLI, in the order `glassbox --help` lists them.
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.js';
+import { registerBench } from './bench.js';
 
 export function registerCommands(program: Command): void {
   registerDoctor(program);
+  registerBench(program);
 }

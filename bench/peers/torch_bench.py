@@ -1,0 +1,234 @@
+"""PyTorch CPU peer of `glassbox bench`: the same workloads as bench/workloads/*.ts.
+
+Request on stdin (JSON):
+  {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk", "shape": {...}, "threads": N, "plan": {...}}
+  {"mode": "check", "case": ..., "shape": {...}, "threads": N, "state": "<path of exported state>"}
+Reply: one JSON line on stdout. Parameter names are glassbox's; glassbox stores Linear
+weights as [in, out] and conv filters as [kh, kw, in, out] (NHWC), converted here."""
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import fail, load_state, read_request, reply, time_runs  # noqa: E402
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:
+    fail("torch is not importable: %s" % e)
+
+
+# ---- workloads (mirrors of bench/workloads/*.ts) ----
+
+class Mlp(nn.Module):
+    def __init__(self, sizes):
+        super().__init__()
+        for i in range(len(sizes) - 1):
+            self.add_module("fc%d" % (i + 1), nn.Linear(sizes[i], sizes[i + 1]))
+        self.layers = len(sizes) - 1
+
+    def forward(self, x):
+        for i in range(1, self.layers + 1):
+            x = getattr(self, "fc%d" % i)(x)
+            if i < self.layers:
+                x = F.relu(x)
+        return x
+
+
+class Attention(nn.Module):
+    def __init__(self, d, heads, seq):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.register_buffer("mask", torch.triu(torch.full((seq, seq), -1e9), diagonal=1))
+
+    def forward(self, x):
+        b, t, d = x.shape
+        dh = d // self.heads
+        q, k, v = self.qkv(x).split(d, dim=2)
+        q, k, v = (z.view(b, t, self.heads, dh).transpose(1, 2) for z in (q, k, v))
+        scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(dh)) + self.mask
+        mixed = F.softmax(scores, dim=-1) @ v
+        return self.proj(mixed.transpose(1, 2).contiguous().view(b, t, d))
+
+
+class BlockMlp(nn.Module):
+    def __init__(self, d, d_mlp):
+        super().__init__()
+        self.fc1 = nn.Linear(d, d_mlp)
+        self.fc2 = nn.Linear(d_mlp, d)
+
+    def forward(self, x):
+        return self.fc2(F.gelu(self.fc1(x), approximate="tanh"))
+
+
+class Block(nn.Module):
+    def __init__(self, s):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(s["dModel"])
+        self.attn = Attention(s["dModel"], s["heads"], s["seq"])
+        self.ln2 = nn.LayerNorm(s["dModel"])
+        self.mlp = BlockMlp(s["dModel"], s["dMlp"])
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class ResBlock(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(c)
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        return x + self.conv2(F.relu(self.bn2(self.conv1(F.relu(self.bn1(x))))))
+
+
+class ConvTrunk(nn.Module):
+    def __init__(self, s):
+        super().__init__()
+        k = s["inputKernel"]
+        self.input = nn.Conv2d(s["inChannels"], s["channels"], k, padding=k // 2, bias=False)
+        self.blocks = nn.ModuleList([ResBlock(s["channels"]) for _ in range(s["blocks"])])
+
+    def forward(self, x):
+        x = self.input(x)
+        for b in self.blocks:
+            x = b(x)
+        return x
+
+
+# ---- glassbox layout <-> torch layout ----
+
+TORCH_NAME = {"mean": "running_mean", "variance": "running_var"}
+
+
+def torch_name(name):
+    head, _, last = name.rpartition(".")
+    return head + "." + TORCH_NAME.get(last, last)
+
+
+def to_torch_layout(name, t):
+    if t.dim() == 2 and name.endswith(".weight"):
+        return t.t()  # Linear: [in, out] -> [out, in]
+    if t.dim() == 4:
+        return t.permute(3, 2, 0, 1)  # conv filter: [kh, kw, in, out] -> [out, in, kh, kw]
+    return t
+
+
+def glassbox_shape(torch_tensor, name):
+    shape = list(torch_tensor.shape)
+    if len(shape) == 2 and name.endswith(".weight"):
+        return [shape[1], shape[0]]
+    if len(shape) == 4:
+        return [shape[2], shape[3], shape[1], shape[0]]
+    return shape
+
+
+def glassbox_param_shapes(model):
+    """Parameter (and BN statistic) shapes under glassbox's names and layout."""
+    inverse = {v: k for k, v in TORCH_NAME.items()}
+    out = {}
+    for name, t in model.state_dict().items():
+        head, _, last = name.rpartition(".")
+        if last == "num_batches_tracked" or last == "mask":
+            continue
+        gname = head + "." + inverse.get(last, last)
+        out[gname] = glassbox_shape(t, gname)
+    return out
+
+
+def tensor_of(entry):
+    return torch.tensor(entry["data"], dtype=torch.float32).reshape(entry["shape"])
+
+
+def load_params(model, params):
+    sd = model.state_dict()
+    expected = set(glassbox_param_shapes(model))
+    if set(params) != expected:
+        fail("parameter names differ: glassbox %s, torch %s" % (sorted(params), sorted(expected)))
+    for name, entry in params.items():
+        t = to_torch_layout(name, tensor_of(entry))
+        target = sd[torch_name(name)]
+        if list(t.shape) != list(target.shape):
+            fail("parameter %s: shape %s, torch expects %s" % (name, list(t.shape), list(target.shape)))
+        target.copy_(t)
+
+
+# ---- cases ----
+
+def make_case(case, shape, state):
+    """Returns (model, run, check): run() is the timed unit; check() returns the values to compare."""
+    if case == "mlp_step":
+        model = Mlp(shape["sizes"])
+        if state:
+            x = tensor_of(state["inputs"]["x"])
+            labels = torch.tensor(state["inputs"]["labels"]["data"], dtype=torch.long)
+        else:
+            x = torch.randn(shape["batch"], shape["sizes"][0])
+            labels = torch.randint(0, shape["sizes"][-1], (shape["batch"],))
+        return train_case(model, state, lambda: F.cross_entropy(model(x), labels))
+    if case == "block_step":
+        model = Block(shape)
+        x = tensor_of(state["inputs"]["x"]) if state else torch.randn(shape["batch"], shape["seq"], shape["dModel"])
+        return train_case(model, state, lambda: model(x).square().mean())
+    if case == "conv_trunk":
+        model = ConvTrunk(shape).eval()
+        if state:
+            load_params(model, state["params"])
+            x = tensor_of(state["inputs"]["x"]).permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
+        else:
+            x = torch.randn(shape["batch"], shape["inChannels"], shape["size"], shape["size"])
+
+        def forward():
+            with torch.inference_mode():
+                return model(x)
+
+        def check():
+            return {"output": forward().permute(0, 2, 3, 1).contiguous().view(-1).tolist()}
+
+        return model, forward, check
+    fail("unknown case %r" % case)
+
+
+def train_case(model, state, loss_fn):
+    if state:
+        with torch.no_grad():
+            load_params(model, state["params"])
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        return loss
+
+    def check():
+        return {"loss": [step().item(), step().item()]}
+
+    return model, step, check
+
+
+def main():
+    req = read_request()
+    torch.set_num_threads(int(req["threads"]))
+    torch.manual_seed(0)
+    state = load_state(req["state"]) if req["mode"] == "check" else None
+    model, run, check = make_case(req["case"], req["shape"], state)
+    out = {"case": req["case"], "param_shapes": glassbox_param_shapes(model),
+           "facts": {"version": torch.__version__, "threads": torch.get_num_threads()}}
+    if req["mode"] == "check":
+        out["values"] = check()
+    else:
+        out.update(time_runs(run, req["plan"]))
+    reply(out)
+
+
+main()

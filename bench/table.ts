@@ -1,0 +1,39 @@
+// The human-readable benchmark table.
+import type { BackendName } from '../src/engine/backend.js';
+import { timeRatio, type BenchResult, type Measurement } from './harness.js';
+
+function cell(m: Measurement | null | undefined, unit: 'ms' | 'gflops'): string {
+  if (m === undefined) return 'not run';
+  if (m === null) return 'n/a';
+  const v = m.value >= 100 ? m.value.toFixed(0) : m.value >= 10 ? m.value.toFixed(1) : m.value.toFixed(2);
+  return `${v}${unit === 'gflops' ? ' GF/s' : ' ms'} (n=${m.reps})`;
+}
+
+function pad(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export function formatBenchTable(result: BenchResult): string {
+  const backends: BackendName[] = result.defaultBackend === 'native' ? result.backends : ['native', ...result.backends];
+  const header = ['case', ...backends.map((b) => `glassbox ${b}`), 'peer', `time ratio ${result.defaultBackend}/peer`];
+  const rows = [header];
+  for (const r of result.cases) {
+    const peer = r.peer ? `${r.peer.name} ${r.peer.measurement ? cell(r.peer.measurement, r.unit) : 'n/a'}` : '-';
+    const ratio = timeRatio(r, result.defaultBackend);
+    rows.push([r.title, ...backends.map((b) => cell(r.glassbox[b], r.unit)), peer, ratio === null ? '-' : `${ratio.toFixed(2)}x`]);
+  }
+  const m = result.machine;
+  const facts = [
+    `machine  ${m.cores} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, load average ${m.loadAverage1m} at start`,
+    `glassbox node ${m.node}, tfjs ${m.tfjs}, default backend ${m.backend}${m.backendFallback ? ` (${m.backendFallback})` : ''}, BLAS ${m.blas}`,
+    `threads  ${m.threads} (${m.threadsSource}); the peers run with the same number, OMP_WAIT_POLICY=PASSIVE`,
+  ];
+  const torch = m.torch as { version?: string; threads?: number } | undefined;
+  if (torch) facts.push(`torch    ${torch.version} with ${torch.threads} threads`);
+  const numpy = m.numpy as { version?: string; blas?: string[] } | undefined;
+  if (numpy) facts.push(`numpy    ${numpy.version}, BLAS ${numpy.blas?.length ? numpy.blas.join(', ') : 'unknown'}`);
+  const notes = result.cases.filter((r) => r.peer?.reason).map((r) => `peer missing for ${r.key}: ${r.peer!.reason}`);
+  const legend = `median of n timed runs after warm-up (${result.mode} mode${result.scale === 'tiny' ? ', tiny shapes' : ''}); ratio > 1 means glassbox is slower`;
+  return [pad(rows), '', legend, ...facts, ...notes].join('\n');
+}
