@@ -90,9 +90,9 @@ test('round trip is exact on tricky strings, including bytes of one character sp
     assert.equal(tok.decode(tok.encode(text)), text, JSON.stringify(text));
   }
   const ids = tok.encode('🦀');
-  assert.equal(ids.length, 4, 'an unseen emoji is four byte tokens');
-  assert.equal(tok.decode(ids.slice(0, 2)), '\ufffd', 'half a character decodes to U+FFFD');
-  assert.deepEqual([...tok.decodeBytes(ids)], [0xf0, 0x9f, 0x98, 0x80]);
+  assert.ok(ids.length >= 2, 'an emoji absent from the corpus spans several byte tokens');
+  assert.equal(tok.decode(ids.slice(0, 1)), '\ufffd', 'part of a character decodes to U+FFFD');
+  assert.deepEqual([...tok.decodeBytes(ids)], [0xf0, 0x9f, 0xa6, 0x80]);
 });
 
 test('bad vocab.json / merges.txt files give errors naming the file, line and token', () => {
