@@ -1,6 +1,6 @@
 // Labelled image datasets held as flat typed arrays, seeded splits, and a resumable batch
 // sampler that reshuffles every epoch. Experiments on digits, MNIST and Fashion-MNIST share these.
-import type { Rng, RngState } from '../../engine/rng.js';
+import type { Rng } from '../../engine/rng.js';
 
 export interface ImageDataset {
   /** Where the data came from (e.g. "mnist-digits"). */
@@ -74,14 +74,6 @@ export function classCounts(ds: ImageDataset): number[] {
   return counts;
 }
 
-export interface BatchSamplerState {
-  epoch: number;
-  /** Batches already taken in this epoch. */
-  batchInEpoch: number;
-  /** The generator's state before this epoch's shuffle, so the order can be rebuilt on resume. */
-  epochRng: RngState;
-}
-
 export interface BatchSamplerOptions {
   /** Shuffle the order every epoch (default true). */
   shuffle?: boolean;
@@ -90,20 +82,21 @@ export interface BatchSamplerOptions {
 }
 
 /**
- * Endless batches of indices into a dataset of `count` items, epoch after epoch, each epoch
- * in a fresh seeded order. getState/setState let a resumed run continue with the same batches.
+ * Batches of indices into a dataset of `count` items, epoch after epoch, each epoch in its own
+ * seeded order. The batch of a step is a pure function of the seed and the step number, so a
+ * resumed run draws exactly the batches an uninterrupted one would, with no state to save.
  */
 export class BatchSampler {
   readonly batchSize: number;
   readonly count: number;
   readonly batchesPerEpoch: number;
   private readonly shuffle: boolean;
-  private order: Int32Array;
-  private epochValue = 0;
-  private batchInEpoch = 0;
-  private epochRng: RngState;
+  private readonly base: Rng;
+  private cachedEpoch = -1;
+  private order: Int32Array = new Int32Array(0);
 
-  constructor(count: number, batchSize: number, private readonly rng: Rng, options: BatchSamplerOptions = {}) {
+  /** `rng` is only read (forked), never advanced. */
+  constructor(count: number, batchSize: number, rng: Rng, options: BatchSamplerOptions = {}) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`BatchSampler: batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(count) || count < 1) throw new Error(`BatchSampler: count must be a positive integer, got ${count}`);
     const dropLast = options.dropLast ?? true;
@@ -112,45 +105,28 @@ export class BatchSampler {
     this.batchSize = batchSize;
     this.shuffle = options.shuffle ?? true;
     this.batchesPerEpoch = dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
-    this.epochRng = rng.getState();
-    this.order = this.makeOrder();
+    this.base = rng.fork('batch-sampler');
   }
 
-  /** The current epoch (0-based): the epoch the next batch belongs to. */
-  get epoch(): number {
-    return this.batchInEpoch >= this.batchesPerEpoch ? this.epochValue + 1 : this.epochValue;
+  /** The 0-based epoch that 0-based `step` falls in. */
+  epochOf(step: number): number {
+    return Math.floor(step / this.batchesPerEpoch);
   }
 
-  private makeOrder(): Int32Array {
-    if (this.shuffle) return this.rng.permutation(this.count);
-    return Int32Array.from({ length: this.count }, (_, i) => i);
-  }
-
-  /** The indices of the next batch. */
-  next(): Int32Array {
-    if (this.batchInEpoch >= this.batchesPerEpoch) {
-      this.epochValue++;
-      this.batchInEpoch = 0;
-      this.epochRng = this.rng.getState();
-      this.order = this.makeOrder();
+  /** The order of all items in `epoch`. */
+  epochOrder(epoch: number): Int32Array {
+    if (epoch !== this.cachedEpoch) {
+      this.order = this.shuffle ? this.base.fork(`epoch ${epoch}`).permutation(this.count) : Int32Array.from({ length: this.count }, (_, i) => i);
+      this.cachedEpoch = epoch;
     }
-    const start = this.batchInEpoch * this.batchSize;
-    this.batchInEpoch++;
-    return this.order.slice(start, Math.min(start + this.batchSize, this.count));
+    return this.order;
   }
 
-  getState(): BatchSamplerState {
-    return { epoch: this.epochValue, batchInEpoch: this.batchInEpoch, epochRng: this.epochRng };
-  }
-
-  setState(state: BatchSamplerState): void {
-    if (!state || !Number.isInteger(state.epoch) || !Number.isInteger(state.batchInEpoch) || state.batchInEpoch < 0 || state.batchInEpoch > this.batchesPerEpoch) {
-      throw new Error(`BatchSampler.setState: invalid state ${JSON.stringify(state)}`);
-    }
-    this.rng.setState(state.epochRng);
-    this.order = this.makeOrder();
-    this.epochValue = state.epoch;
-    this.batchInEpoch = state.batchInEpoch;
-    this.epochRng = state.epochRng;
+  /** The indices of the batch for 0-based `step`. */
+  batch(step: number): Int32Array {
+    if (!Number.isInteger(step) || step < 0) throw new Error(`BatchSampler: step must be a non-negative integer, got ${step}`);
+    const order = this.epochOrder(this.epochOf(step));
+    const start = (step % this.batchesPerEpoch) * this.batchSize;
+    return order.slice(start, Math.min(start + this.batchSize, this.count));
   }
 }
