@@ -1,0 +1,193 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../../engine/rng.js';
+import { Game } from './game.js';
+import { BLACK, EMPTY, PASS, WHITE, type Color, parseGtpVertex, parseColor } from './coords.js';
+import { parseRules, rulesPreset, rulesToJson, RULE_PRESET_NAMES, presetNameOf } from './rules.js';
+import { scoreGame, trompTaylorOwnership } from './scoring.js';
+import { passAliveArea } from './benson.js';
+
+function at(g: Game, v: string): number {
+  return g.board.locOfPoint(parseGtpVertex(v, g.width, g.height));
+}
+/** Setup stones from { B: 'A1 B2', W: '...' } in GTP vertices. */
+function stonesOn(width: number, height: number, spec: Record<string, string>): { x: number; y: number; color: Color }[] {
+  return Object.entries(spec).flatMap(([c, vs]) =>
+    vs.split(/\s+/).filter(Boolean).map((v) => {
+      const p = parseGtpVertex(v, width, height);
+      if (p === 'pass') throw new Error('pass in setup');
+      return { ...p, color: parseColor(c) };
+    }),
+  );
+}
+
+// Two separate kos on a 9x9 board (see the test below): ko 1 with a white stone at B8 that black
+// can take at C8; ko 2 with a black stone at C4 that white can take at B4.
+const DOUBLE_KO = {
+  B: 'B9 A8 B7 B5 A4 B3 C4',
+  W: 'C9 D8 C7 B8 C5 D4 C3',
+};
+
+function doubleKoGame(ko: 'SIMPLE' | 'POSITIONAL' | 'SITUATIONAL'): Game {
+  const rules = { ...rulesPreset('tromp-taylor').rules, ko };
+  return new Game({ width: 9, rules, setup: stonesOn(9, 9, DOUBLE_KO) });
+}
+
+test('rules presets and JSON match KataGo', () => {
+  assert.equal(rulesToJson(rulesPreset('tromp-taylor').rules), '{"friendlyPassOk":false,"hasButton":false,"ko":"POSITIONAL","scoring":"AREA","suicide":true,"tax":"NONE","whiteHandicapBonus":"0"}');
+  assert.equal(rulesToJson(rulesPreset('japanese').rules), '{"friendlyPassOk":false,"hasButton":false,"ko":"SIMPLE","scoring":"TERRITORY","suicide":false,"tax":"SEKI","whiteHandicapBonus":"0"}');
+  assert.equal(rulesToJson(rulesPreset('aga-button').rules), '{"friendlyPassOk":true,"hasButton":true,"ko":"SITUATIONAL","scoring":"AREA","suicide":false,"tax":"NONE","whiteHandicapBonus":"N-1"}');
+  assert.equal(rulesPreset('stone-scoring').rules.tax, 'ALL');
+  assert.equal(rulesPreset('chinese-kgs').rules.ko, 'POSITIONAL');
+  assert.equal(rulesPreset('Chinese').rules.ko, 'SIMPLE');
+  assert.equal(rulesPreset('new-zealand').rules.suicide, true);
+  assert.equal(rulesPreset('aga-button').komi, 7);
+  assert.equal(RULE_PRESET_NAMES.length, 11);
+  const j = parseRules('{"ko":"SIMPLE","scoring":"TERRITORY"}');
+  assert.equal(j.rules.tax, 'SEKI', 'tax defaults to SEKI under territory scoring');
+  assert.equal(j.rules.suicide, true, 'other fields default to tromp-taylor');
+  assert.equal(presetNameOf(parseRules(rulesToJson(rulesPreset('korean').rules)).rules), 'japanese');
+  assert.throws(() => parseRules('{"ko":"SPIGHTY"}'), /rules field 'ko' must be one of/);
+  assert.throws(() => parseRules('{"komi":7.5}'), /unknown rules option 'komi'/);
+  assert.equal(parseRules('{"komi":6}', true).komi, 6);
+  assert.throws(() => parseRules('{"ko":'), /could not parse rules JSON/);
+  assert.throws(() => parseRules('martian'), /unknown rules 'martian'/);
+});
+
+test('superko: a double-ko cycle that repeats a position with the other player to move', () => {
+  // B takes ko 1, W takes ko 2, B passes, W retakes ko 1, and B retaking ko 2 would recreate the
+  // starting stones with white to move (they first occurred with black to move).
+  for (const [ko, legal] of [['SIMPLE', true], ['POSITIONAL', false], ['SITUATIONAL', true]] as const) {
+    const g = doubleKoGame(ko);
+    g.play(at(g, 'C8'), BLACK);
+    assert.equal(g.board.at(1, 1), EMPTY, 'B8 captured');
+    assert.equal(g.illegalReason(at(g, 'B8'), WHITE), ko === 'SIMPLE' ? 'ko recapture' : `${ko.toLowerCase()} superko`);
+    g.play(at(g, 'B4'), WHITE);
+    g.play(PASS, BLACK);
+    g.play(at(g, 'B8'), WHITE);
+    assert.equal(g.isLegal(at(g, 'C4'), BLACK), legal, `${ko}: retaking ko 2`);
+    if (!legal) assert.match(g.illegalReason(at(g, 'C4'), BLACK)!, /positional superko/);
+  }
+});
+
+test('undo restores position, ko state and superko history', () => {
+  const g = doubleKoGame('POSITIONAL');
+  const h0 = [g.board.hashLo, g.board.hashHi];
+  g.play(at(g, 'C8'), BLACK);
+  g.play(at(g, 'B4'), WHITE);
+  assert.ok(g.undo());
+  assert.ok(g.undo());
+  assert.deepEqual([g.board.hashLo, g.board.hashHi], h0);
+  assert.equal(g.moves.length, 0);
+  assert.equal(g.toMove, BLACK);
+  assert.ok(g.isLegal(at(g, 'C8')));
+  assert.equal(g.undo(), false);
+});
+
+test('two consecutive passes end the game; a move in between resets the count', () => {
+  const g = new Game({ width: 5 });
+  g.play(PASS);
+  assert.equal(g.isOver, false);
+  g.play(at(g, 'C3'));
+  g.play(PASS);
+  g.play(PASS);
+  assert.equal(g.isOver, true);
+  assert.throws(() => g.play(at(g, 'C3')), /illegal move B C3: point is occupied/);
+});
+
+test('Tromp-Taylor area scoring counts stones and single-colour regions, removes nothing', () => {
+  const spec = { B: 'C1 C2 C3 C4 C5', W: 'D1 D2 D3 D4 D5' };
+  const g = new Game({ width: 5, komi: 0.5, setup: stonesOn(5, 5, spec) });
+  let s = scoreGame(g);
+  assert.deepEqual([s.black, s.white], [15, 10]);
+  assert.equal(s.result, 'B+4.5');
+  // A white stone left inside black's area: it counts for white, and the region reaches both colours.
+  const g2 = new Game({ width: 5, komi: 0.5, setup: stonesOn(5, 5, { ...spec, W: spec.W + ' A1' }) });
+  s = scoreGame(g2);
+  assert.deepEqual([s.black, s.white], [5, 11]);
+  assert.equal(s.result, 'W+6.5');
+  const own = trompTaylorOwnership(g2.board);
+  assert.equal(own[0], EMPTY);
+  assert.equal(own[4], WHITE);
+  // Declared dead, it is removed first.
+  s = scoreGame(g2, [at(g2, 'A1')]);
+  assert.deepEqual([s.black, s.white], [15, 10]);
+  // Territory scoring: empty points plus prisoners (the dead stone is one).
+  g2.setRules(rulesPreset('japanese').rules);
+  s = scoreGame(g2, [at(g2, 'A1')]);
+  assert.deepEqual([s.black, s.white], [10 + 1, 5]);
+  assert.equal(s.result, 'B+5.5');
+  // An empty board is a draw before komi; komi 0 gives result 0.
+  const e = new Game({ width: 9, komi: 0 });
+  assert.equal(scoreGame(e).result, '0');
+});
+
+test('Benson: two vital regions make a chain pass-alive; one eye does not; dead stones inside', () => {
+  // Black column B plus A3: two separate one-/two-point eyes on the A file.
+  const alive = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5 A3' }) });
+  let area = passAliveArea(alive.board, false);
+  const idx = (g: Game, v: string): number => g.board.indexOf(at(g, v));
+  for (const v of ['B1', 'A3', 'A1', 'A2', 'A4', 'A5']) assert.equal(area[idx(alive, v)], BLACK, v);
+  assert.equal(area[idx(alive, 'D3')], EMPTY, 'the big open region is not pass-alive territory');
+  area = passAliveArea(alive.board, false, { safeBigTerritories: true });
+  assert.equal(area[idx(alive, 'D3')], BLACK, 'but is a safe big territory');
+  // Only one eye: nothing is pass-alive.
+  const oneEye = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5' }) });
+  area = passAliveArea(oneEye.board, false);
+  assert.ok(area.every((c) => c === EMPTY));
+  // A white stone inside one of the eyes is unconditionally dead: it lies in black's area.
+  const withDead = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5 A3', W: 'A1' }) });
+  area = passAliveArea(withDead.board, false);
+  assert.equal(area[idx(withDead, 'A1')], BLACK);
+  assert.equal(area[idx(withDead, 'B3')], BLACK);
+  // A chain with three one-point eyes next to a white wall that has no eyes.
+  const shared = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'A2 B2 B1 B3 B4 B5 A4', W: 'C1 C2 C3 C4 C5' }) });
+  area = passAliveArea(shared.board, false);
+  assert.equal(area[idx(shared, 'A1')], BLACK);
+  assert.equal(area[idx(shared, 'A5')], BLACK);
+  assert.equal(area[idx(shared, 'C3')], EMPTY, 'white wall with no eyes of its own is not pass-alive');
+});
+
+test('random legal games under every preset: every move checked, superko history consistent with replay', () => {
+  const rng = new Rng(11);
+  for (const name of RULE_PRESET_NAMES) {
+    const { rules, komi } = rulesPreset(name);
+    const g = new Game({ width: 5, height: 4, rules, komi });
+    for (let i = 0; i < 120 && !g.isOver; i++) {
+      const legal = g.legalMoves();
+      const loc = legal.length && rng.float() < 0.95 ? legal[rng.int(legal.length)] : PASS;
+      g.play(loc);
+    }
+    const replay = g.clone();
+    assert.equal(replay.board.hashLo, g.board.hashLo);
+    assert.deepEqual(replay.legalMoves(), g.legalMoves());
+  }
+});
+
+const positionsFile = fileURLToPath(new URL('../../../../shared/katago/reference/positions.jsonl', import.meta.url));
+
+test('every game in shared/katago/reference/positions.jsonl is legal, and illegal points match KataGo', { skip: !existsSync(positionsFile) && `no ${positionsFile} (shared data absent)` }, () => {
+  const lines = readFileSync(positionsFile, 'utf8').split('\n').filter((l) => l.trim());
+  assert.ok(lines.length > 100);
+  for (const [n, line] of lines.entries()) {
+    const p = JSON.parse(line) as { width: number; height: number; rules: string; komi: number; moves: [string, string][]; toMove: string; output: { policy: (number | null)[] } };
+    const { rules } = rulesPreset(p.rules);
+    const g = new Game({ width: p.width, height: p.height, rules, komi: p.komi });
+    for (const [c, v] of p.moves) {
+      const loc = g.board.locOfPoint(parseGtpVertex(v, p.width, p.height));
+      const color = parseColor(c);
+      const why = g.illegalReason(loc, color);
+      assert.equal(why, null, `position ${n}: move ${c} ${v} should be legal`);
+      g.play(loc, color);
+    }
+    assert.equal(g.toMove, parseColor(p.toMove), `position ${n}: player to move`);
+    for (let y = 0; y < p.height; y++) {
+      for (let x = 0; x < p.width; x++) {
+        const kataIllegal = p.output.policy[y * p.width + x] === null;
+        assert.equal(!g.isLegal(g.board.loc(x, y)), kataIllegal, `position ${n}: legality of (${x},${y}) for ${p.toMove}`);
+      }
+    }
+  }
+});
