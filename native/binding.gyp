@@ -1,0 +1,30 @@
+# The native compute addon: tfjs kernels in C++ (see src/engine/native/).
+# Built by scripts/build-native.mjs, which sets use_openblas=1 when OpenBLAS links.
+# Portable code: plain -O3 (no -march=native); AVX2/FMA paths are chosen at run time.
+{
+  "variables": { "use_openblas%": "0" },
+  "targets": [
+    {
+      "target_name": "glassbox_native",
+      "sources": [
+        "src/addon.cc",
+        "src/thread_pool.cc",
+        "src/gemm_builtin.cc",
+        "src/gemm.cc",
+        "src/matmul.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags": ["-O3", "-fexceptions"],
+      "cflags_cc": ["-O3", "-fexceptions", "-std=c++17"],
+      "conditions": [
+        ["use_openblas==1", {
+          "defines": ["GLASSBOX_OPENBLAS"],
+          "libraries": ["-lopenblas"]
+        }]
+      ]
+    }
+  ]
+}

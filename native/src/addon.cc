@@ -1,0 +1,44 @@
+// Module entry: exports the kernels and a description of the build (BLAS library, threads).
+#include <napi.h>
+
+#include "args.h"
+#include "gemm.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace gb {
+namespace {
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("blas", blas_name());
+  o.Set("threads", num_threads());
+#ifdef GLASSBOX_OPENBLAS
+  o.Set("openblasLinked", true);
+#else
+  o.Set("openblasLinked", false);
+#endif
+  return o;
+}
+
+// selectBlas("openblas" | "builtin"): switches the sgemm library at run time (for benchmarks).
+Napi::Value SelectBlas(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "selectBlas expects \"openblas\" or \"builtin\"");
+  const std::string which = info[0].As<Napi::String>();
+  if (which != "openblas" && which != "builtin") throw Napi::TypeError::New(info.Env(), "selectBlas expects \"openblas\" or \"builtin\"");
+  blas_select(which == "openblas");
+  return Napi::String::New(info.Env(), blas_name());
+}
+
+}  // namespace
+}  // namespace gb
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace gb;
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("selectBlas", Napi::Function::New(env, SelectBlas));
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  return exports;
+}
+
+NODE_API_MODULE(glassbox_native, Init)

@@ -1,0 +1,35 @@
+// Registers the `native` backend: every cpu kernel again under the name `native`, with the
+// native kernels in place of the cpu ones they override (registering a name twice throws).
+import { tf } from '../tfjs.js';
+import { loadAddon, addonPath } from './addon.js';
+import { NativeBackend } from './backend.js';
+import { matmulKernels } from './kernels/matmul.js';
+import type { CpuKernel, KernelArgs, NativeKernel } from './kernels/types.js';
+
+export const BACKEND_NAME = 'native';
+
+/** Every native kernel, by tfjs kernel name. */
+export const NATIVE_KERNELS: readonly NativeKernel[] = [...matmulKernels];
+
+let registered: Record<string, unknown> | null = null;
+
+/** Registers the backend and its kernels once; returns the addon's details. */
+export function registerNative(): Record<string, unknown> {
+  if (registered) return registered;
+  const path = addonPath();
+  const addon = loadAddon(path);
+  const overrides = new Map(NATIVE_KERNELS.map((k) => [k.kernelName, k]));
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    const native = overrides.get(config.kernelName);
+    const cpu = config.kernelFunc as unknown as CpuKernel;
+    const kernelFunc = native
+      ? (args: KernelArgs) => native.kernelFunc(args, cpu)
+      : config.kernelFunc;
+    tf.registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc: kernelFunc as tf.KernelFunc });
+  }
+  // Priority above cpu (1) so the native backend is tfjs's default once registered.
+  tf.registerBackend(BACKEND_NAME, () => new NativeBackend(addon), 3);
+  const info = addon.info();
+  registered = { blas: info.blas, threads: info.threads, addon: path };
+  return registered;
+}
