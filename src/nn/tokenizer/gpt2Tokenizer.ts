@@ -1,6 +1,7 @@
 // GPT-2 byte-level BPE: text -> UTF-8 bytes -> byte symbols -> merges applied by rank within
 // each pre-tokenized word; special tokens are matched atomically before pre-tokenization.
 import { BYTE_TO_CHAR, tokenStringToBytes } from './byteUnicode.js';
+import { Heap } from './heap.js';
 import {
   type BpeData,
   type MergeLine,
@@ -220,28 +221,46 @@ export class Gpt2Tokenizer {
     return ids;
   }
 
-  /** Repeatedly merge every occurrence of the adjacent pair with the best (lowest) rank. */
+  /**
+   * Apply merges best rank first, leftmost first among equal ranks, until no adjacent pair has a
+   * merge. Symbols live in a linked list and candidate pairs in a heap keyed rank * n + position,
+   * so a word of n bytes costs O(n log n).
+   */
   private applyMerges(ids: number[]): number[] {
+    const n = ids.length;
+    if (n < 2) return ids;
     const V = this.vocabSize;
-    while (ids.length > 1) {
-      let best = Infinity;
-      for (let i = 0; i + 1 < ids.length; i++) {
-        const r = this.mergeRanks.get(ids[i] * V + ids[i + 1]);
-        if (r !== undefined && r < best) best = r;
-      }
-      if (best === Infinity) break;
-      const a = this.mergeLefts[best];
-      const b = this.mergeRights[best];
-      const c = this.mergeResults[best];
-      const next: number[] = [];
-      for (let i = 0; i < ids.length; i++) {
-        if (i + 1 < ids.length && ids[i] === a && ids[i + 1] === b) {
-          next.push(c);
-          i++;
-        } else next.push(ids[i]);
-      }
-      ids = next;
+    const sym = Int32Array.from(ids);
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
     }
-    return ids;
+    const heap = new Heap<number>((x, y) => x < y);
+    const consider = (i: number): void => {
+      const j = next[i];
+      if (j < 0) return;
+      const r = this.mergeRanks.get(sym[i] * V + sym[j]);
+      if (r !== undefined) heap.push(r * n + i);
+    };
+    for (let i = 0; i + 1 < n; i++) consider(i);
+    while (heap.size > 0) {
+      const key = heap.pop() as number;
+      const r = Math.floor(key / n);
+      const i = key - r * n;
+      const j = next[i];
+      // Stale entry: the symbol at i or its right neighbour has been merged since it was pushed.
+      if (sym[i] < 0 || j < 0 || sym[i] !== this.mergeLefts[r] || sym[j] !== this.mergeRights[r]) continue;
+      sym[i] = this.mergeResults[r];
+      sym[j] = -1;
+      next[i] = next[j];
+      if (next[j] >= 0) prev[next[j]] = i;
+      if (prev[i] >= 0) consider(prev[i]);
+      consider(i);
+    }
+    const out: number[] = [];
+    for (let i = 0; i >= 0; i = next[i]) out.push(sym[i]);
+    return out;
   }
 }
