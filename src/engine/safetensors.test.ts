@@ -9,12 +9,11 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   fromFloat32,
-  fromTfTensor,
   readSafetensorsFile,
   toFloat32,
-  toTfTensor,
   writeSafetensorsFile,
 } from './safetensors.js';
+import { fromTfTensor, toTfTensor } from './safetensors-tf.js';
 import type { StoredTensor } from './safetensors.js';
 import { bf16BitsToFloat32, f16BitsToFloat32, float32ToBf16Bits, float32ToF16Bits } from './float16.js';
 
@@ -202,7 +201,7 @@ test('tf conversions keep values, shapes and dtypes', async () => {
   assert.equal(h.dtype, 'float32');
   assert.deepEqual(h.arraySync(), [[1.5, -2], [3, 4]]);
   const i = tf.tensor([1, 200, 7], [3], 'int32');
-  assert.deepEqual(Array.from(fromTfTensor(i, 'U8').data), [1, 200, 7]);
+  assert.deepEqual(Array.from(fromTfTensor(i, 'U8').data as Uint8Array), [1, 200, 7]);
   assert.deepEqual(toTfTensor(fromTfTensor(i, 'I64')).arraySync(), [1, 200, 7]);
   assert.throws(() => fromTfTensor(tf.tensor([300], [1], 'int32'), 'U8', 'ids'), /ids: value 300 at index 0 does not fit U8/);
   assert.throws(() => toTfTensor({ dtype: 'I64', shape: [1], data: new BigInt64Array([2n ** 40n]) }, 'big'), /big: I64 value 1099511627776 at index 0 does not fit tf's int32/);
