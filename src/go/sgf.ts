@@ -35,15 +35,17 @@ export interface SgfGame {
 function checkStructure(text: string, source: string): void {
   const tokens = sgf.tokenize(text);
   if (!tokens.length) throw new Error(`${source}: empty SGF (expected '(;')`);
+  for (const t of tokens) {
+    if (t.type !== 'invalid') continue;
+    const where = `${source}:${t.row + 1}:${t.col + 1}`;
+    if (t.value === '[') throw new Error(`${where}: unterminated property value (missing ']')`);
+    throw new Error(`${where}: unexpected character '${t.value}'`);
+  }
   let depth = 0;
   let seenTree = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const where = `${source}:${t.row + 1}:${t.col + 1}`;
-    if (t.type === 'invalid') {
-      if (t.value === '[') throw new Error(`${where}: unterminated property value (missing ']')`);
-      throw new Error(`${where}: unexpected character '${t.value}'`);
-    }
     if (depth === 0 && t.type === 'parenthesis' && t.value === ')') throw new Error(`${where}: unbalanced ')'`);
     if (depth === 0 && !(t.type === 'parenthesis' && t.value === '(')) {
       throw new Error(`${where}: expected '(' to start a game tree, got '${t.value}'`);
