@@ -8,7 +8,10 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import gpt2Ranks from 'js-tiktoken/ranks/gpt2';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { Rng } from '../../engine/rng.js';
-import { Gpt2Tokenizer, trainBpe } from './index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gpt2Tokenizer, saveTokenizer, trainBpe } from './index.js';
 import { bytesToTokenString } from './byteUnicode.js';
 import { TRICKY_STRINGS, randomText, syntheticCorpus } from './testStrings.js';
 
@@ -76,6 +79,17 @@ test('GPT-2 vocabulary: token ids equal js-tiktoken on tricky and 400 random str
     const ids = ours.encode(text);
     assert.deepEqual(ids, reference.encode(text, 'all'), `ids differ for ${JSON.stringify(text)}`);
     assert.equal(ours.decode(ids), text);
+  }
+
+  // The same vocabulary written as vocab.json + merges.txt and read back.
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-gpt2-'));
+  try {
+    const { vocabPath, mergesPath } = saveTokenizer(dir, ours);
+    const reloaded = Gpt2Tokenizer.fromFiles(vocabPath, mergesPath);
+    assert.deepEqual(reloaded.specialTokens, ['<|endoftext|>']);
+    for (const text of texts.slice(0, 60)) assert.deepEqual(reloaded.encode(text), reference.encode(text, 'all'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
