@@ -47,7 +47,8 @@ export interface CaseResult {
   unit: 'ms' | 'gflops';
   /** Per glassbox backend; null when that backend is not available. */
   glassbox: Partial<Record<BackendName, Measurement | null>>;
-  peer: { name: string; measurement: Measurement | null; reason: string | null } | null;
+  /** The peer's figure, or why there is none (`missing`: not installed, as opposed to a failure). */
+  peer: { name: string; measurement: Measurement | null; reason: string | null; missing: boolean } | null;
 }
 
 export interface BenchResult {
@@ -78,11 +79,11 @@ function measurePeer(c: BenchCase, scale: Scale, plan: RepetitionPlan, threads: 
   if (!c.peer) return null;
   const shape = c.shapes[scale];
   const r = runPeer(c.peer.script, { mode: 'time', case: c.key, shape, plan }, threads);
-  if (!r.ok) return { name: c.peer.name, measurement: null, reason: r.reason };
+  if (!r.ok) return { name: c.peer.name, measurement: null, reason: r.reason, missing: r.missing };
   const reply = r.reply as { median_ms: number; min_ms: number; reps: number; facts?: Record<string, unknown> };
   if (reply.facts) machine[c.peer.name] = reply.facts;
   const timing: Timing = { medianMs: reply.median_ms, minMs: reply.min_ms, reps: reply.reps };
-  return { name: c.peer.name, measurement: measurementOf(c, shape, timing), reason: null };
+  return { name: c.peer.name, measurement: measurementOf(c, shape, timing), reason: null, missing: false };
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
@@ -159,7 +160,7 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
     }
     entry.ratio = ratio === null ? null : round(ratio);
     entry.reps = reps;
-    if (r.peer?.reason) entry.peer_missing = r.peer.reason;
+    if (r.peer?.reason) entry.peer_unavailable = r.peer.reason;
     out[r.key] = entry;
   }
   return out;
@@ -173,6 +174,8 @@ export interface PeerCheck {
   glassboxShapes: Record<string, number[]>;
   peerShapes: Record<string, number[]> | null;
   reason: string | null;
+  /** True when the peer is not installed (Python, numpy or torch missing). */
+  missing: boolean;
 }
 
 /**
@@ -190,9 +193,9 @@ export function checkAgainstPeer(c: BenchCase, scale: Scale, threads = 1): PeerC
     const glassbox = workload.reference();
     const glassboxShapes = Object.fromEntries(Object.entries(state.params).map(([k, t]) => [k, t.shape]));
     const r = runPeer(c.peer.script, { mode: 'check', case: c.key, shape: c.shapes[scale], state: statePath }, threads);
-    if (!r.ok) return { glassbox, peer: null, glassboxShapes, peerShapes: null, reason: r.reason };
+    if (!r.ok) return { glassbox, peer: null, glassboxShapes, peerShapes: null, reason: r.reason, missing: r.missing };
     const reply = r.reply as { values: Record<string, number[]>; param_shapes?: Record<string, number[]> };
-    return { glassbox, peer: reply.values, glassboxShapes, peerShapes: reply.param_shapes ?? null, reason: null };
+    return { glassbox, peer: reply.values, glassboxShapes, peerShapes: reply.param_shapes ?? null, reason: null, missing: false };
   } finally {
     workload.dispose();
     rmSync(dir, { recursive: true, force: true });

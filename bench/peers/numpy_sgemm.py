@@ -12,7 +12,7 @@ from peer_common import fail, load_state, loaded_blas_libraries, read_request, r
 try:
     import numpy as np
 except ImportError as e:
-    fail("numpy is not importable: %s" % e)
+    fail("numpy is not importable: %s" % e, missing=True)
 
 
 def main():

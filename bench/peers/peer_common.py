@@ -15,8 +15,9 @@ def reply(obj):
     sys.stdout.flush()
 
 
-def fail(message):
-    reply({"error": message})
+def fail(message, missing=False):
+    """Replies with an error; `missing` says a dependency (numpy, torch) is not installed."""
+    reply({"error": message, "missing": missing})
     sys.exit(2)
 
 

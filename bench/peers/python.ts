@@ -18,7 +18,10 @@ export function findPython(): string | null {
 }
 
 /** A peer's answer: its reply object, or why there is none. */
-export type PeerReply = { ok: true; reply: Record<string, unknown> } | { ok: false; reason: string };
+export type PeerReply =
+  | { ok: true; reply: Record<string, unknown> }
+  /** `missing`: Python or the peer's library (numpy, torch) is not installed, as opposed to a failure. */
+  | { ok: false; reason: string; missing: boolean };
 
 /**
  * Runs a peer script with `threads` threads for every threading library (OpenMP, OpenBLAS,
@@ -26,7 +29,7 @@ export type PeerReply = { ok: true; reply: Record<string, unknown> } | { ok: fal
  */
 export function runPeer(script: PeerScript, request: Record<string, unknown>, threads: number): PeerReply {
   const python = findPython();
-  if (!python) return { ok: false, reason: 'no python3 found' };
+  if (!python) return { ok: false, reason: 'no python3 found', missing: true };
   const n = String(threads);
   const env = {
     ...process.env,
@@ -42,7 +45,7 @@ export function runPeer(script: PeerScript, request: Record<string, unknown>, th
     timeout: PEER_TIMEOUT_MS,
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (r.error) return { ok: false, reason: `${script}: ${r.error.message}` };
+  if (r.error) return { ok: false, reason: `${script}: ${r.error.message}`, missing: false };
   const lastLine = r.stdout.trim().split('\n').pop() ?? '';
   let parsed: Record<string, unknown> | null = null;
   try {
@@ -50,10 +53,10 @@ export function runPeer(script: PeerScript, request: Record<string, unknown>, th
   } catch {
     parsed = null;
   }
-  if (parsed && typeof parsed.error === 'string') return { ok: false, reason: `${script}: ${parsed.error}` };
+  if (parsed && typeof parsed.error === 'string') return { ok: false, reason: `${script}: ${parsed.error}`, missing: parsed.missing === true };
   if (r.status !== 0 || !parsed) {
     const err = (r.stderr || r.stdout || '').trim().split('\n').pop() ?? '';
-    return { ok: false, reason: `${script} exited with ${r.status ?? r.signal}: ${err}` };
+    return { ok: false, reason: `${script} exited with ${r.status ?? r.signal}: ${err}`, missing: false };
   }
   return { ok: true, reply: parsed };
 }

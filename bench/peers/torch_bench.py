@@ -17,7 +17,7 @@ try:
     import torch.nn as nn
     import torch.nn.functional as F
 except ImportError as e:
-    fail("torch is not importable: %s" % e)
+    fail("torch is not importable: %s" % e, missing=True)
 
 
 # ---- workloads (mirrors of bench/workloads/*.ts) ----
@@ -122,6 +122,14 @@ def to_torch_layout(name, t):
     return t
 
 
+def to_glassbox_layout(name, t):
+    if t.dim() == 2 and name.endswith(".weight"):
+        return t.t()
+    if t.dim() == 4:
+        return t.permute(2, 3, 1, 0)  # [out, in, kh, kw] -> [kh, kw, in, out]
+    return t
+
+
 def glassbox_shape(torch_tensor, name):
     shape = list(torch_tensor.shape)
     if len(shape) == 2 and name.endswith(".weight"):
@@ -173,11 +181,11 @@ def make_case(case, shape, state):
         else:
             x = torch.randn(shape["batch"], shape["sizes"][0])
             labels = torch.randint(0, shape["sizes"][-1], (shape["batch"],))
-        return train_case(model, state, lambda: F.cross_entropy(model(x), labels))
+        return train_case(model, shape, state, lambda: F.cross_entropy(model(x), labels))
     if case == "block_step":
         model = Block(shape)
         x = tensor_of(state["inputs"]["x"]) if state else torch.randn(shape["batch"], shape["seq"], shape["dModel"])
-        return train_case(model, state, lambda: model(x).square().mean())
+        return train_case(model, shape, state, lambda: model(x).square().mean())
     if case == "conv_trunk":
         model = ConvTrunk(shape).eval()
         if state:
@@ -197,21 +205,33 @@ def make_case(case, shape, state):
     fail("unknown case %r" % case)
 
 
-def train_case(model, state, loss_fn):
+def train_case(model, shape, state, loss_fn):
     if state:
         with torch.no_grad():
             load_params(model, state["params"])
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)
+    o = shape["optimizer"]
+    opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=o["weightDecay"])
 
-    def step():
+    def step(on_grads=None):
         opt.zero_grad(set_to_none=True)
         loss = loss_fn()
         loss.backward()
+        if on_grads:
+            on_grads()
         opt.step()
         return loss
 
     def check():
-        return {"loss": [step().item(), step().item()]}
+        """Gradients of the first step (glassbox order and layout) and the losses of three steps."""
+        params = dict(model.named_parameters())
+        grads = []
+
+        def collect():
+            for name in state["params"]:
+                grads.extend(to_glassbox_layout(name, params[name].grad).reshape(-1).tolist())
+
+        loss = [step(collect).item(), step().item(), step().item()]
+        return {"loss": loss, "grads": grads}
 
     return model, step, check
 

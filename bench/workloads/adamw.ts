@@ -14,6 +14,9 @@ export interface AdamWOptions {
 /** torch.optim.AdamW's defaults; the peer uses the same. */
 export const ADAMW_DEFAULTS: AdamWOptions = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2 };
 
+/** The optimizer settings a training workload uses (torch's defaults at full scale). */
+export type OptimizerSettings = Pick<AdamWOptions, 'lr' | 'weightDecay'>;
+
 export class PlainAdamW {
   private readonly m: Variable[];
   private readonly v: Variable[];
@@ -52,11 +55,29 @@ export class PlainAdamW {
   }
 }
 
-/** One training step: loss, gradients of every parameter, AdamW update. Returns the loss before the update. */
-export function trainStep(lossFn: () => Tensor, params: Variable[], opt: PlainAdamW): number {
+/**
+ * One training step: loss, gradients of every parameter, AdamW update. Returns the loss before
+ * the update; `onGrads` sees the gradients first (the peer check compares them).
+ */
+export function trainStep(lossFn: () => Tensor, params: Variable[], opt: PlainAdamW, onGrads?: (grads: NamedTensorMap) => void): number {
   const { value, grads } = tf.variableGrads(lossFn as () => tf.Scalar, params);
+  onGrads?.(grads);
   opt.step(grads);
   const loss = value.dataSync()[0];
   tf.dispose([value, ...Object.values(grads)]);
   return loss;
+}
+
+/**
+ * The values a peer must reproduce for a training workload from the same starting state:
+ * the gradients of the first step (parameters in order, flattened, glassbox layout) and the
+ * losses of three successive steps (which checks the optimizer update too).
+ */
+export function trainReference(lossFn: () => Tensor, params: Variable[], opt: PlainAdamW): Record<string, number[]> {
+  const grads: number[] = [];
+  const collect = (g: NamedTensorMap) => {
+    for (const p of params) for (const v of g[p.name].dataSync()) grads.push(v);
+  };
+  const loss = [trainStep(lossFn, params, opt, collect), trainStep(lossFn, params, opt), trainStep(lossFn, params, opt)];
+  return { loss, grads };
 }

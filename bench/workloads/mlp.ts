@@ -3,7 +3,7 @@
 import { tf } from '../../src/engine/tfjs.js';
 import type { Tensor, Variable } from '../../src/engine/tfjs.js';
 import { Rng } from '../../src/engine/rng.js';
-import { PlainAdamW, trainStep } from './adamw.js';
+import { ADAMW_DEFAULTS, PlainAdamW, trainReference, trainStep, type OptimizerSettings } from './adamw.js';
 import { linear } from './ops.js';
 import { exportAll, randomNormal, type Workload } from './workload.js';
 
@@ -11,10 +11,12 @@ export interface MlpShape {
   batch: number;
   /** Layer widths from input to logits, e.g. [784, 1024, 1024, 10]. */
   sizes: number[];
+  optimizer: OptimizerSettings;
 }
 
-export const MLP_FULL: MlpShape = { batch: 256, sizes: [784, 1024, 1024, 10] };
-export const MLP_TINY: MlpShape = { batch: 8, sizes: [12, 16, 16, 5] };
+export const MLP_FULL: MlpShape = { batch: 256, sizes: [784, 1024, 1024, 10], optimizer: { lr: 1e-3, weightDecay: 1e-2 } };
+/** Large steps, so a difference in the optimizer shows in the losses the peer check compares. */
+export const MLP_TINY: MlpShape = { batch: 8, sizes: [12, 16, 16, 5], optimizer: { lr: 0.05, weightDecay: 0.5 } };
 
 export function buildMlpStep(shape: MlpShape, seed = 1): Workload {
   const rng = new Rng(seed);
@@ -31,7 +33,7 @@ export function buildMlpStep(shape: MlpShape, seed = 1): Workload {
   const labelData = new Int32Array(batch).map(() => rng.int(classes));
   const labels = tf.tensor1d(labelData, 'int32');
   const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
-  const opt = new PlainAdamW(params);
+  const opt = new PlainAdamW(params, { ...ADAMW_DEFAULTS, ...shape.optimizer });
   const layers = sizes.length - 1;
 
   const loss = (): Tensor => {
@@ -46,7 +48,7 @@ export function buildMlpStep(shape: MlpShape, seed = 1): Workload {
   return {
     run: () => void trainStep(loss, params, opt),
     exportState: () => ({ params: exportAll(named), inputs: exportAll({ x, labels }) }),
-    reference: () => ({ loss: [trainStep(loss, params, opt), trainStep(loss, params, opt)] }),
+    reference: () => trainReference(loss, params, opt),
     dispose: () => {
       opt.dispose();
       tf.dispose([...params, x, labels, oneHot]);

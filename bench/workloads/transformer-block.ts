@@ -4,7 +4,7 @@
 import { tf } from '../../src/engine/tfjs.js';
 import type { Tensor, Variable } from '../../src/engine/tfjs.js';
 import { Rng } from '../../src/engine/rng.js';
-import { PlainAdamW, trainStep } from './adamw.js';
+import { ADAMW_DEFAULTS, PlainAdamW, trainReference, trainStep, type OptimizerSettings } from './adamw.js';
 import { causalMask, gelu, layerNorm, linear } from './ops.js';
 import { exportAll, randomNormal, type Workload } from './workload.js';
 
@@ -14,17 +14,25 @@ export interface BlockShape {
   dModel: number;
   heads: number;
   dMlp: number;
+  /** Standard deviation of the initial weight matrices. */
+  initStd: number;
+  optimizer: OptimizerSettings;
 }
 
-export const BLOCK_FULL: BlockShape = { batch: 16, seq: 128, dModel: 256, heads: 4, dMlp: 1024 };
-export const BLOCK_TINY: BlockShape = { batch: 2, seq: 5, dModel: 8, heads: 2, dMlp: 16 };
+export const BLOCK_FULL: BlockShape = {
+  batch: 16, seq: 128, dModel: 256, heads: 4, dMlp: 1024, initStd: 0.02, optimizer: { lr: 1e-3, weightDecay: 1e-2 },
+};
+/** Large weights and steps, so differences in GELU, attention or the optimizer show in the peer check. */
+export const BLOCK_TINY: BlockShape = {
+  batch: 2, seq: 5, dModel: 8, heads: 2, dMlp: 16, initStd: 0.5, optimizer: { lr: 0.05, weightDecay: 0.5 },
+};
 
 export function buildBlockStep(shape: BlockShape, seed = 2): Workload {
   const { batch, seq, dModel: d, heads, dMlp } = shape;
   if (d % heads !== 0) throw new Error(`transformer block: dModel ${d} is not divisible by heads ${heads}`);
   const dHead = d / heads;
   const rng = new Rng(seed);
-  const w = (rows: number, cols: number) => tf.variable(randomNormal(rng, [rows, cols], 0.02));
+  const w = (rows: number, cols: number) => tf.variable(randomNormal(rng, [rows, cols], shape.initStd));
   const zeros = (n: number) => tf.variable(tf.zeros([n]));
   const ones = (n: number) => tf.variable(tf.ones([n]));
   const p: Record<string, Variable> = {
@@ -44,7 +52,7 @@ export function buildBlockStep(shape: BlockShape, seed = 2): Workload {
   const params = Object.values(p);
   const x = randomNormal(rng, [batch, seq, d]);
   const mask = causalMask(seq);
-  const opt = new PlainAdamW(params);
+  const opt = new PlainAdamW(params, { ...ADAMW_DEFAULTS, ...shape.optimizer });
 
   const heads4d = (t: Tensor) => tf.transpose(tf.reshape(t, [batch, seq, heads, dHead]), [0, 2, 1, 3]);
   const attention = (h: Tensor): Tensor => {
@@ -65,7 +73,7 @@ export function buildBlockStep(shape: BlockShape, seed = 2): Workload {
   return {
     run: () => void trainStep(loss, params, opt),
     exportState: () => ({ params: exportAll(p), inputs: exportAll({ x }) }),
-    reference: () => ({ loss: [trainStep(loss, params, opt), trainStep(loss, params, opt)] }),
+    reference: () => trainReference(loss, params, opt),
     dispose: () => {
       opt.dispose();
       tf.dispose([...params, x, mask]);
