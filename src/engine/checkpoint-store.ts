@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, DTYPE_SIZE, encodeSafetensors, fsyncDir, shapeSize } from './safetensors.js';
+import { decodeSafetensors, describeValue, DTYPE_SIZE, encodeSafetensors, fsyncDir, setOwn, shapeSize } from './safetensors.js';
 import type { SafetensorsDtype, StoredTensor } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'glassbox-checkpoint';
@@ -110,7 +110,7 @@ export function writeCheckpointFiles(dir: string, ckpt: StoredCheckpoint): void 
   checkJsonSafe(ckpt.state, 'state', new Set());
   const weights = encodeSafetensors(ckpt.tensors, { format: CHECKPOINT_FORMAT });
   const tensors: CheckpointManifest['tensors'] = {};
-  for (const [name, t] of Object.entries(ckpt.tensors)) tensors[name] = { dtype: t.dtype, shape: [...t.shape] };
+  for (const [name, t] of Object.entries(ckpt.tensors)) setOwn(tensors, name, { dtype: t.dtype, shape: [...t.shape] });
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
@@ -159,8 +159,8 @@ function parseManifest(dir: string, text: string): CheckpointManifest {
   }
   if (!m || typeof m !== 'object' || Array.isArray(m)) fail(dir, `${STATE_FILE} must hold a JSON object`);
   const o = m as Record<string, unknown>;
-  if (o.format !== CHECKPOINT_FORMAT) fail(dir, `${STATE_FILE} has format ${JSON.stringify(o.format)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (o.version !== CHECKPOINT_VERSION) fail(dir, `${STATE_FILE} has version ${JSON.stringify(o.version)}; this glassbox reads version ${CHECKPOINT_VERSION}`);
+  if (o.format !== CHECKPOINT_FORMAT) fail(dir, `${STATE_FILE} has format ${describeValue(o.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  if (o.version !== CHECKPOINT_VERSION) fail(dir, `${STATE_FILE} has version ${describeValue(o.version)}; this glassbox reads version ${CHECKPOINT_VERSION}`);
   const w = o.weights as Record<string, unknown> | undefined;
   if (!w || typeof w.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(w.sha256) || !Number.isSafeInteger(w.bytes)) {
     fail(dir, `${STATE_FILE} field "weights" must be {file, bytes, sha256}`);

@@ -5,6 +5,7 @@ import { tf } from './tfjs.js';
 import type { Tensor } from './tfjs.js';
 import { readCheckpointFiles, writeCheckpointFiles } from './checkpoint-store.js';
 import { fromTfTensor, toTfTensor } from './safetensors-tf.js';
+import { setOwn } from './safetensors.js';
 import type { StoredTensor } from './safetensors.js';
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, PREVIOUS_WEIGHTS_FILE, STATE_FILE, WEIGHTS_FILE } from './checkpoint-store.js';
@@ -24,7 +25,7 @@ export function saveCheckpoint(dir: string, ckpt: Checkpoint): void {
   for (const [name, t] of Object.entries(ckpt.tensors)) {
     if (!(t instanceof tf.Tensor)) throw new Error(`saveCheckpoint: tensors["${name}"] is not a tf Tensor`);
     if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') throw new Error(`saveCheckpoint: tensors["${name}"] has dtype ${t.dtype}, which checkpoints cannot hold`);
-    stored[name] = fromTfTensor(t, undefined, `saveCheckpoint: tensors["${name}"]`);
+    setOwn(stored, name, fromTfTensor(t, undefined, `saveCheckpoint: tensors["${name}"]`));
   }
   writeCheckpointFiles(dir, { tensors: stored, state: ckpt.state });
 }
@@ -37,10 +38,10 @@ export function loadCheckpoint(dir: string): Checkpoint | null {
   for (const [name, s] of Object.entries(stored.tensors)) {
     const t = toTfTensor(s, `checkpoint ${dir} tensor "${name}"`);
     if (s.dtype === 'U8') {
-      tensors[name] = tf.cast(t, 'bool');
+      setOwn(tensors, name, tf.cast(t, 'bool'));
       t.dispose();
     } else {
-      tensors[name] = t;
+      setOwn(tensors, name, t);
     }
   }
   return { tensors, state: stored.state };

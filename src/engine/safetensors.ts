@@ -52,11 +52,11 @@ function assertLittleEndianHost(): void {
 
 /** Number of elements of a shape; throws when it is not a list of non-negative safe integers. */
 export function shapeSize(shape: unknown, what: string): number {
-  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
   let n = 1;
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new Error(`${what}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+      throw new Error(`${what}: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
     }
     n *= d;
   }
@@ -64,20 +64,26 @@ export function shapeSize(shape: unknown, what: string): number {
   return n;
 }
 
-function describe(x: unknown): string {
+/** A short printable form of any parsed-JSON value, for error messages (never throws). */
+export function describeValue(x: unknown): string {
   let s: string;
   try {
     s = JSON.stringify(x) ?? String(x);
   } catch {
-    s = String(x);
+    s = Array.isArray(x) ? 'a deeply nested array' : `a deeply nested ${typeof x}`;
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** Sets an own enumerable property, even for keys such as "__proto__" that plain assignment would not create. */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function checkTensor(name: string, t: StoredTensor): number {
   const what = `safetensors tensor "${name}"`;
-  if (!t || typeof t !== 'object') throw new Error(`${what}: expected {dtype, shape, data}, got ${describe(t)}`);
-  if (!isDtype(t.dtype)) throw new Error(`${what}: unknown dtype ${describe(t.dtype)} (expected one of ${Object.keys(DTYPE_SIZE).join(', ')})`);
+  if (!t || typeof t !== 'object') throw new Error(`${what}: expected {dtype, shape, data}, got ${describeValue(t)}`);
+  if (!isDtype(t.dtype)) throw new Error(`${what}: unknown dtype ${describeValue(t.dtype)} (expected one of ${Object.keys(DTYPE_SIZE).join(', ')})`);
   const n = shapeSize(t.shape, what);
   const want = ARRAY_TYPE[t.dtype];
   if (!(t.data instanceof want)) {
@@ -98,7 +104,7 @@ export function encodeSafetensors(tensors: Record<string, StoredTensor>, metadat
   if (metadata !== undefined) {
     if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) throw new Error('safetensors metadata must be an object of strings');
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new Error(`safetensors metadata "${k}" must be a string, got ${describe(v)}`);
+      if (typeof v !== 'string') throw new Error(`safetensors metadata "${k}" must be a string, got ${describeValue(v)}`);
     }
     if (Object.keys(metadata).length) header[METADATA_KEY] = { ...metadata };
   }
@@ -113,7 +119,7 @@ export function encodeSafetensors(tensors: Record<string, StoredTensor>, metadat
   let offset = 0;
   names.forEach((name, i) => {
     const t = tensors[name];
-    header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + sizes[i]] };
+    setOwn(header, name, { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + sizes[i]] });
     offset += sizes[i];
   });
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -141,7 +147,7 @@ interface Entry {
 
 function parseEntry(name: string, value: unknown): Entry {
   const what = `safetensors header: tensor "${name}"`;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object {dtype, shape, data_offsets}, got ${describe(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object {dtype, shape, data_offsets}, got ${describeValue(value)}`);
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
     if (!TENSOR_FIELDS.includes(k)) throw new Error(`${what} has unknown field "${k}"`);
@@ -149,11 +155,11 @@ function parseEntry(name: string, value: unknown): Entry {
   for (const k of TENSOR_FIELDS) {
     if (!(k in v)) throw new Error(`${what} is missing field "${k}"`);
   }
-  if (!isDtype(v.dtype)) throw new Error(`${what} has unknown dtype ${describe(v.dtype)} (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
+  if (!isDtype(v.dtype)) throw new Error(`${what} has unknown dtype ${describeValue(v.dtype)} (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
   const n = shapeSize(v.shape, what);
   const off = v.data_offsets;
   if (!Array.isArray(off) || off.length !== 2 || !off.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) {
-    throw new Error(`${what}: data_offsets must be two non-negative integers [begin, end], got ${describe(off)}`);
+    throw new Error(`${what}: data_offsets must be two non-negative integers [begin, end], got ${describeValue(off)}`);
   }
   const [begin, end] = off as number[];
   if (begin > end) throw new Error(`${what}: data_offsets begin ${begin} is after end ${end}`);
@@ -165,11 +171,11 @@ function parseEntry(name: string, value: unknown): Entry {
 }
 
 function parseMetadata(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`safetensors header: "${METADATA_KEY}" must be an object of strings, got ${describe(value)}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`safetensors header: "${METADATA_KEY}" must be an object of strings, got ${describeValue(value)}`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v !== 'string') throw new Error(`safetensors header: metadata "${k}" must be a string, got ${describe(v)}`);
-    out[k] = v;
+    if (typeof v !== 'string') throw new Error(`safetensors header: metadata "${k}" must be a string, got ${describeValue(v)}`);
+    setOwn(out, k, v);
   }
   return out;
 }
@@ -195,7 +201,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   } catch (err) {
     throw new Error(`safetensors: header is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new Error(`safetensors: header must be a JSON object, got ${describe(header)}`);
+  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new Error(`safetensors: header must be a JSON object, got ${describeValue(header)}`);
 
   let metadata: Record<string, string> = {};
   const entries: Entry[] = [];
@@ -224,7 +230,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   for (const e of entries) {
     const copy = bytes.slice(bufferStart + e.begin, bufferStart + e.end);
     const count = (e.end - e.begin) / DTYPE_SIZE[e.dtype];
-    tensors[e.name] = { dtype: e.dtype, shape: e.shape, data: new ARRAY_TYPE[e.dtype](copy.buffer, 0, count) };
+    setOwn(tensors, e.name, { dtype: e.dtype, shape: e.shape, data: new ARRAY_TYPE[e.dtype](copy.buffer, 0, count) });
   }
   return { tensors, metadata };
 }
