@@ -1,0 +1,4 @@
+// Bots: anything that picks a move for a position.
+export type { Bot, BotMove } from './bot.js';
+export { RandomBot, randomLegalNonEyeMove } from './random.js';
+export { GtpEngineBot } from './gtp-engine.js';

@@ -1,0 +1,240 @@
+// The glassbox GTP engine: GTP version 2 framing (optional numeric ids echoed, "= " / "? " replies
+// ending in a blank line, comments and blank lines ignored, control characters dropped) and the
+// standard commands plus KataGo's rules and board-size extensions. Moves for genmove come from a Bot.
+// A malformed or failing command gets "? message" and the engine carries on.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { BLACK, PASS, WHITE, type Color, MAX_SIZE, MIN_SIZE, parseColor, parseGtpVertex, toGtpVertex } from '../board/coords.js';
+import { Game } from '../board/game.js';
+import { type Rules, checkKomi, parseRules, rulesPreset, rulesToJson } from '../board/rules.js';
+import { scoreGame, stonesInArea } from '../board/scoring.js';
+import { passAliveArea } from '../board/benson.js';
+import { gameFromSgf, parseSgf, writeSgf } from '../sgf.js';
+import type { Bot } from '../bots/bot.js';
+
+class CommandError extends Error {}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../../package.json') as { version: string }).version;
+}
+
+export interface GtpEngineOptions {
+  bot: Bot;
+  /** Initial rules preset or JSON (default tromp-taylor) and komi (default: the preset's). */
+  rules?: string;
+  komi?: number;
+}
+
+type Handler = (args: string[]) => string | Promise<string>;
+
+export class GtpEngine {
+  readonly bot: Bot;
+  game: Game;
+  /** Set once `quit` has been answered. */
+  quitRequested = false;
+  private readonly handlers: Map<string, Handler>;
+
+  constructor(opts: GtpEngineOptions) {
+    this.bot = opts.bot;
+    const parsed = parseRules(opts.rules ?? 'tromp-taylor', true);
+    this.game = new Game({ width: 19, rules: parsed.rules, komi: opts.komi ?? parsed.komi ?? 7.5 });
+    this.handlers = new Map<string, Handler>([
+      ['protocol_version', () => '2'],
+      ['name', () => `glassbox ${this.bot.name}`],
+      ['version', () => version()],
+      ['known_command', (a) => String(this.handlers.has(a[0] ?? ''))],
+      ['list_commands', () => [...this.handlers.keys()].join('\n')],
+      ['quit', () => { this.quitRequested = true; return ''; }],
+      ['boardsize', (a) => this.boardsize(a)],
+      ['rectangular_boardsize', (a) => { need(a, 2, 'rectangular_boardsize WIDTH HEIGHT'); return this.boardsize(a); }],
+      ['clear_board', () => { this.game = this.freshGame(this.game.width, this.game.height); return ''; }],
+      ['komi', (a) => this.komi(a)],
+      ['get_komi', () => String(this.game.komi)],
+      ['play', (a) => this.play(a)],
+      ['undo', () => { if (!this.game.undo()) throw new CommandError('cannot undo'); return ''; }],
+      ['genmove', (a) => this.genmove(a)],
+      ['showboard', () => `\n${this.game.board.toString()}\n${colorWord(this.game.toMove)} to move; captures: black ${this.game.board.captures[BLACK]}, white ${this.game.board.captures[WHITE]}`],
+      ['final_score', () => this.finalScore()],
+      ['final_status_list', (a) => this.finalStatusList(a)],
+      ['loadsgf', (a) => this.loadsgf(a)],
+      ['printsgf', (a) => this.printsgf(a)],
+      ['kata-get-rules', (a) => { need(a, 0, 'kata-get-rules'); return rulesToJson(this.game.rules); }],
+      ['kata-set-rules', (a) => this.setRules(a.join(' '))],
+      ['kata-set-rule', (a) => this.setRule(a)],
+    ]);
+  }
+
+  private freshGame(width: number, height: number, rules: Rules = this.game?.rules ?? rulesPreset('tromp-taylor').rules, komi: number = this.game?.komi ?? 7.5): Game {
+    return new Game({ width, height, rules, komi });
+  }
+
+  /**
+   * Handles one input line; returns the full reply ("=id body\n\n" or "?id message\n\n"), or null
+   * for lines that are empty or only a comment.
+   */
+  async handleLine(raw: string): Promise<string | null> {
+    // GTP preprocessing: drop control characters but tab/newline, tabs become spaces, strip comments.
+    let line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').replace(/\t/g, ' ');
+    const hash = line.indexOf('#');
+    if (hash >= 0) line = line.slice(0, hash);
+    line = line.trim();
+    if (!line) return null;
+    const words = line.split(/\s+/);
+    let id = '';
+    if (/^\d+$/.test(words[0])) id = words.shift()!;
+    const command = words.shift();
+    if (!command) return `?${id} missing command\n\n`;
+    const handler = this.handlers.get(command);
+    if (!handler) return `?${id} unknown command\n\n`;
+    try {
+      const body = await handler(words);
+      // A blank line ends a reply, so a body may not contain one.
+      return `=${id} ${body.replace(/\n\s*\n/g, '\n')}\n\n`;
+    } catch (e) {
+      const msg = (e as Error).message.replace(/\s*\n\s*/g, ' ');
+      return `?${id} ${msg}\n\n`;
+    }
+  }
+
+  private boardsize(a: string[]): string {
+    if (a.length < 1 || a.length > 2) throw new CommandError('expected boardsize SIZE or boardsize WIDTH HEIGHT');
+    const [w, h] = [int(a[0]), int(a[1] ?? a[0])];
+    if (w === null || h === null) throw new CommandError(`boardsize needs integers, got '${a.join(' ')}'`);
+    if (w < MIN_SIZE || h < MIN_SIZE || w > MAX_SIZE || h > MAX_SIZE) throw new CommandError(`unacceptable size (${MIN_SIZE} to ${MAX_SIZE})`);
+    this.game = this.freshGame(w, h);
+    return '';
+  }
+
+  private komi(a: string[]): string {
+    need(a, 1, 'komi VALUE');
+    const k = Number(a[0]);
+    if (!Number.isFinite(k)) throw new CommandError(`komi is not a number: '${a[0]}'`);
+    this.game.komi = checkKomi(k);
+    return '';
+  }
+
+  private play(a: string[]): string {
+    need(a, 2, 'play COLOR VERTEX');
+    const color = parseColor(a[0]);
+    const p = parseGtpVertex(a[1], this.game.width, this.game.height);
+    const loc = this.game.board.locOfPoint(p);
+    const why = this.game.illegalReason(loc, color);
+    if (why) throw new CommandError(`illegal move: ${why}`);
+    this.game.play(loc, color);
+    return '';
+  }
+
+  private async genmove(a: string[]): Promise<string> {
+    need(a, 1, 'genmove COLOR');
+    const color = parseColor(a[0]);
+    const move = await this.bot.genMove(this.game, color);
+    if (move === 'resign') return 'resign';
+    const why = this.game.illegalReason(move, color);
+    if (why) throw new Error(`bot '${this.bot.name}' chose an illegal move (${why})`);
+    this.game.play(move, color);
+    return move === PASS ? 'pass' : toGtpVertex(this.game.board.pointOf(move), this.game.height);
+  }
+
+  /** Stones that are unconditionally dead: inside the opponent's pass-alive area (Benson). */
+  private deadStones(): number[] {
+    const area = passAliveArea(this.game.board, this.game.rules.suicide);
+    return [...stonesInArea(this.game.board, area, BLACK), ...stonesInArea(this.game.board, area, WHITE)];
+  }
+
+  /**
+   * Area rules: exact Tromp-Taylor score of the position (nothing removed). Territory rules: stones
+   * inside the opponent's pass-alive area are removed as prisoners, then territory plus prisoners.
+   */
+  private finalScore(): string {
+    const dead = this.game.rules.scoring === 'TERRITORY' ? this.deadStones() : [];
+    return scoreGame(this.game, dead).result;
+  }
+
+  private finalStatusList(a: string[]): string {
+    need(a, 1, 'final_status_list alive|dead|seki');
+    const status = a[0].toLowerCase();
+    if (!['alive', 'dead', 'seki'].includes(status)) throw new CommandError(`unknown status '${a[0]}': expected alive, dead or seki`);
+    if (status === 'seki') return '';
+    const dead = new Set(this.deadStones());
+    const b = this.game.board;
+    const out: string[] = [];
+    for (let y = 0; y < b.height; y++) {
+      for (let x = 0; x < b.width; x++) {
+        const loc = b.loc(x, y);
+        if (b.stones[loc] !== BLACK && b.stones[loc] !== WHITE) continue;
+        if (dead.has(loc) === (status === 'dead')) out.push(toGtpVertex({ x, y }, b.height));
+      }
+    }
+    return out.join(' ');
+  }
+
+  private loadsgf(a: string[]): string {
+    if (a.length < 1 || a.length > 2) throw new CommandError('expected loadsgf FILE [MOVE_NUMBER]');
+    let text: string;
+    try {
+      text = readFileSync(a[0], 'utf8');
+    } catch (e) {
+      throw new CommandError(`cannot read ${a[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const sgf = parseSgf(text, a[0]);
+    if (a[1] !== undefined) {
+      // Position before move number MOVE_NUMBER (1-based) is played.
+      const n = int(a[1]);
+      if (n === null || n < 1) throw new CommandError(`move number must be a positive integer, got '${a[1]}'`);
+      sgf.moves = sgf.moves.slice(0, n - 1);
+    }
+    this.game = gameFromSgf(sgf, { rules: this.game.rules, komi: this.game.komi }, a[0]);
+    return colorWord(this.game.toMove);
+  }
+
+  private printsgf(a: string[]): string {
+    const text = writeSgf(this.game, { application: `glassbox:${version()}`, result: this.game.isOver ? scoreGame(this.game).result : undefined });
+    if (a.length === 0) return text.trim();
+    writeFileSync(a[0], text);
+    return '';
+  }
+
+  private setRules(text: string): string {
+    if (!text) throw new CommandError('expected kata-set-rules RULES (a preset name or JSON)');
+    let rules: Rules;
+    try {
+      rules = parseRules(text).rules;
+    } catch (e) {
+      throw new CommandError(`Unknown rules '${text}', ${(e as Error).message}`);
+    }
+    this.game.setRules(rules);
+    return '';
+  }
+
+  private setRule(a: string[]): string {
+    need(a, 2, 'kata-set-rule KEY VALUE');
+    const [key, value] = a;
+    const isBool = ['suicide', 'hasButton', 'friendlyPassOk'].includes(key);
+    let v: string | boolean = value;
+    if (isBool) {
+      const low = value.toLowerCase();
+      if (low !== 'true' && low !== 'false') throw new CommandError(`rule '${key}' needs true or false, got '${value}'`);
+      v = low === 'true';
+    } else {
+      v = value.toUpperCase();
+    }
+    const current = JSON.parse(rulesToJson(this.game.rules)) as Record<string, unknown>;
+    const field = key === 'score' ? 'scoring' : key;
+    if (!(field in current)) throw new CommandError(`unknown rules option '${key}'`);
+    current[field] = v;
+    return this.setRules(JSON.stringify(current));
+  }
+}
+
+function colorWord(c: Color): string {
+  return c === BLACK ? 'black' : 'white';
+}
+
+function need(a: string[], n: number, usage: string): void {
+  if (a.length !== n) throw new CommandError(`expected ${usage}, got ${a.length} argument${a.length === 1 ? '' : 's'}`);
+}
+
+function int(s: string): number | null {
+  return /^-?\d+$/.test(s) ? Number(s) : null;
+}
