@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.js';
 import { registerBench } from './bench.js';
+import { registerGo } from './go.js';
 
 export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerBench(program);
+  registerGo(program);
 }
