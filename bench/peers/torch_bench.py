@@ -23,17 +23,18 @@ except ImportError as e:
 # ---- workloads (mirrors of bench/workloads/*.ts) ----
 
 class Mlp(nn.Module):
-    def __init__(self, sizes):
+    """Linear layers with an activation between them (glassbox's src/nn MLP)."""
+
+    def __init__(self, sizes, activation):
         super().__init__()
-        for i in range(len(sizes) - 1):
-            self.add_module("fc%d" % (i + 1), nn.Linear(sizes[i], sizes[i + 1]))
-        self.layers = len(sizes) - 1
+        self.layers = nn.ModuleList([nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)])
+        self.activation = activation
 
     def forward(self, x):
-        for i in range(1, self.layers + 1):
-            x = getattr(self, "fc%d" % i)(x)
-            if i < self.layers:
-                x = F.relu(x)
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i < len(self.layers) - 1:
+                x = self.activation(x)
         return x
 
 
@@ -55,23 +56,13 @@ class Attention(nn.Module):
         return self.proj(mixed.transpose(1, 2).contiguous().view(b, t, d))
 
 
-class BlockMlp(nn.Module):
-    def __init__(self, d, d_mlp):
-        super().__init__()
-        self.fc1 = nn.Linear(d, d_mlp)
-        self.fc2 = nn.Linear(d_mlp, d)
-
-    def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x), approximate="tanh"))
-
-
 class Block(nn.Module):
     def __init__(self, s):
         super().__init__()
         self.ln1 = nn.LayerNorm(s["dModel"])
         self.attn = Attention(s["dModel"], s["heads"], s["seq"])
         self.ln2 = nn.LayerNorm(s["dModel"])
-        self.mlp = BlockMlp(s["dModel"], s["dMlp"])
+        self.mlp = Mlp([s["dModel"], s["dMlp"], s["dModel"]], lambda x: F.gelu(x, approximate="tanh"))
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
@@ -79,6 +70,8 @@ class Block(nn.Module):
 
 
 class ResBlock(nn.Module):
+    """Pre-activation: x + conv2(relu(bn2(conv1(relu(bn1(x))))))."""
+
     def __init__(self, c):
         super().__init__()
         self.bn1 = nn.BatchNorm2d(c)
@@ -104,15 +97,7 @@ class ConvTrunk(nn.Module):
         return x
 
 
-# ---- glassbox layout <-> torch layout ----
-
-TORCH_NAME = {"mean": "running_mean", "variance": "running_var"}
-
-
-def torch_name(name):
-    head, _, last = name.rpartition(".")
-    return head + "." + TORCH_NAME.get(last, last)
-
+# ---- glassbox layout <-> torch layout (the names are the same) ----
 
 def to_torch_layout(name, t):
     if t.dim() == 2 and name.endswith(".weight"):
@@ -140,15 +125,12 @@ def glassbox_shape(torch_tensor, name):
 
 
 def glassbox_param_shapes(model):
-    """Parameter (and BN statistic) shapes under glassbox's names and layout."""
-    inverse = {v: k for k, v in TORCH_NAME.items()}
+    """Parameter and batch-norm statistic shapes in glassbox's layout."""
     out = {}
     for name, t in model.state_dict().items():
-        head, _, last = name.rpartition(".")
-        if last == "num_batches_tracked" or last == "mask":
-            continue
-        gname = head + "." + inverse.get(last, last)
-        out[gname] = glassbox_shape(t, gname)
+        last = name.rpartition(".")[2]
+        if last not in ("num_batches_tracked", "mask"):
+            out[name] = glassbox_shape(t, name)
     return out
 
 
@@ -163,7 +145,7 @@ def load_params(model, params):
         fail("parameter names differ: glassbox %s, torch %s" % (sorted(params), sorted(expected)))
     for name, entry in params.items():
         t = to_torch_layout(name, tensor_of(entry))
-        target = sd[torch_name(name)]
+        target = sd[name]
         if list(t.shape) != list(target.shape):
             fail("parameter %s: shape %s, torch expects %s" % (name, list(t.shape), list(target.shape)))
         target.copy_(t)
@@ -174,7 +156,7 @@ def load_params(model, params):
 def make_case(case, shape, state):
     """Returns (model, run, check): run() is the timed unit; check() returns the values to compare."""
     if case == "mlp_step":
-        model = Mlp(shape["sizes"])
+        model = Mlp(shape["sizes"], F.relu)
         if state:
             x = tensor_of(state["inputs"]["x"])
             labels = torch.tensor(state["inputs"]["labels"]["data"], dtype=torch.long)

@@ -1,7 +1,8 @@
 // Benchmark (a): one float32 matrix product C = A B of n x n matrices.
 import { tf } from '../../src/engine/tfjs.js';
 import { Rng } from '../../src/engine/rng.js';
-import { exportAll, randomUniform, type Workload } from './workload.js';
+import { init } from '../../src/nn/index.js';
+import { exportAll, type Workload } from './workload.js';
 
 export interface SgemmShape {
   n: number;
@@ -16,8 +17,8 @@ export function sgemmFlops(shape: SgemmShape): number {
 
 export function buildSgemm(shape: SgemmShape, seed = 4): Workload {
   const rng = new Rng(seed);
-  const a = randomUniform(rng, [shape.n, shape.n], -1, 1);
-  const b = randomUniform(rng, [shape.n, shape.n], -1, 1);
+  const a = init.uniform(rng, [shape.n, shape.n], -1, 1);
+  const b = init.uniform(rng, [shape.n, shape.n], -1, 1);
   const product = (): Float32Array => {
     const c = tf.matMul(a, b);
     const values = c.dataSync() as Float32Array;

@@ -1,8 +1,6 @@
 // What every benchmark workload provides: a timed unit of work, and for the peer
 // correctness check, its state in glassbox layout and the values the peer must reproduce.
-import { tf } from '../../src/engine/tfjs.js';
 import type { Tensor } from '../../src/engine/tfjs.js';
-import { Rng } from '../../src/engine/rng.js';
 
 /** A tensor as plain JSON, in glassbox layout (row-major; NHWC; Linear weights [in, out]). */
 export interface ExportedTensor {
@@ -31,16 +29,4 @@ export function exportTensor(t: Tensor): ExportedTensor {
 
 export function exportAll(tensors: Record<string, Tensor>): Record<string, ExportedTensor> {
   return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, exportTensor(t)]));
-}
-
-/** A float32 tensor of normal samples. */
-export function randomNormal(rng: Rng, shape: number[], std = 1, mean = 0): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(rng.normalArray(n, mean, std), shape, 'float32');
-}
-
-/** A float32 tensor of uniform samples in [lo, hi). */
-export function randomUniform(rng: Rng, shape: number[], lo: number, hi: number): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(rng.uniformArray(n, lo, hi), shape, 'float32');
 }
