@@ -2,3 +2,4 @@
 export type { Bot, BotMove } from './bot.js';
 export { RandomBot, randomLegalNonEyeMove } from './random.js';
 export { GtpEngineBot } from './gtp-engine.js';
+export { playGame, type PlayedGame } from './play-game.js';
