@@ -56,9 +56,18 @@ test('round trip of every dtype, scalars, empty tensors and metadata', () => {
     assert.equal(b.data.constructor, t.data.constructor, name);
     assert.deepEqual(Array.from(b.data as ArrayLike<unknown>), Array.from(t.data as ArrayLike<unknown>), name);
   }
+  // A Node Buffer at an odd offset inside a larger allocation decodes the same.
+  const pool = Buffer.alloc(bytes.length + 3);
+  pool.set(bytes, 3);
+  const fromBuffer = decodeSafetensors(pool.subarray(3));
+  for (const name of Object.keys(tensors)) {
+    assert.deepEqual(Array.from(fromBuffer.tensors[name].data as ArrayLike<unknown>), Array.from(tensors[name].data as ArrayLike<unknown>), name);
+  }
   // Decoding copies: the result is independent of the input buffer.
   bytes.fill(0);
+  pool.fill(0);
   assert.equal((back.tensors.w.data as Float32Array)[2], 3.25);
+  assert.equal((fromBuffer.tensors.w.data as Float32Array)[2], 3.25);
 });
 
 test('layout: 8-byte-aligned space-padded header, contiguous little-endian data, larger dtypes first', () => {

@@ -181,9 +181,11 @@ function parseMetadata(value: unknown): Record<string, string> {
 }
 
 /** Decodes safetensors bytes, validating the header strictly. Tensor data are copies (aligned, independent of `bytes`). */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
+export function decodeSafetensors(input: Uint8Array): SafetensorsContents {
   assertLittleEndianHost();
-  if (!(bytes instanceof Uint8Array)) throw new Error('safetensors: expected the file contents as a Uint8Array');
+  if (!(input instanceof Uint8Array)) throw new Error('safetensors: expected the file contents as a Uint8Array');
+  // A plain Uint8Array view, so that slice() copies (Buffer's slice would share memory).
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.length);
   if (bytes.length < 8) throw new Error(`safetensors: file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors: header length ${n64} is larger than the ${MAX_HEADER_BYTES}-byte limit (corrupt or hostile file)`);
@@ -239,7 +241,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
 export function readSafetensorsFile(path: string): SafetensorsContents {
   const bytes = readFileSync(path);
   try {
-    return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    return decodeSafetensors(bytes);
   } catch (err) {
     throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
