@@ -23,9 +23,12 @@ export function lossAndGrads(params: [string, Variable][], lossFn: () => tf.Scal
 
 /** The L2 norm of all gradients taken together. */
 export function globalNorm(grads: NamedGrads): number {
-  const values = Object.values(grads);
-  if (values.length === 0) return 0;
-  return tf.tidy(() => Math.sqrt(tf.addN(values.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+  let sumSquares = 0; // accumulated in double precision, in one pass per gradient
+  for (const g of Object.values(grads)) {
+    const d = g.dataSync();
+    for (let i = 0; i < d.length; i++) sumSquares += d[i] * d[i];
+  }
+  return Math.sqrt(sumSquares);
 }
 
 /**

@@ -75,9 +75,13 @@ function save<B>(opts: TrainOptions<B>, dir: string, step: number, lossHistory: 
   const tensors: Record<string, Tensor> = {};
   for (const [n, t] of Object.entries(opts.model.stateDict())) tensors[MODEL_PREFIX + n] = t;
   const optState = opts.optimizer.getState();
-  for (const [n, t] of Object.entries(optState.tensors)) tensors[OPTIM_PREFIX + n] = t;
-  const state: TrainState = { kind: STATE_KIND, step, totalSteps: opts.totalSteps, rng: opts.rng.getState(), optimizer: optState.json, lossHistory };
-  saveCheckpoint(dir, { tensors, state });
+  try {
+    for (const [n, t] of Object.entries(optState.tensors)) tensors[OPTIM_PREFIX + n] = t;
+    const state: TrainState = { kind: STATE_KIND, step, totalSteps: opts.totalSteps, rng: opts.rng.getState(), optimizer: optState.json, lossHistory };
+    saveCheckpoint(dir, { tensors, state });
+  } finally {
+    for (const t of Object.values(optState.tensors)) t.dispose();
+  }
 }
 
 /** Restores a run from dir; returns its state, or null when dir holds no checkpoint. */

@@ -3,8 +3,7 @@
 //   AdamW first: p = p * (1 - lr * wd);   Adam instead: g = g + wd * p
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   p = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-import { tf } from '../../engine/tfjs.js';
-import type { Tensor, Variable } from '../../engine/tfjs.js';
+import type { Variable } from '../../engine/tfjs.js';
 import { Optimizer, checkRange, type BaseOptions, type ParamGroup, type Slot } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptions {
@@ -35,23 +34,21 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     checkRange(this.type, 'lrScale', name, o.lrScale, 0, Infinity);
   }
 
-  protected update(slot: Slot<AdamOptions>, grad: Tensor, lr: number, step: number): Tensor {
+  protected update(slot: Slot<AdamOptions>, p: Float32Array, g: Float32Array, out: Float32Array, lr: number, step: number): void {
     const { beta1, beta2, eps, weightDecay } = slot.options;
-    let p: Tensor = slot.param;
-    let g = grad;
-    if (weightDecay !== 0) {
-      if (this.decoupled) p = tf.mul(p, 1 - lr * weightDecay);
-      else g = tf.add(g, tf.mul(p, weightDecay));
-    }
-    const prevM = this.getStateTensor('exp_avg', slot.name);
-    const prevV = this.getStateTensor('exp_avg_sq', slot.name);
-    const m = prevM ? tf.add(tf.mul(prevM, beta1), tf.mul(g, 1 - beta1)) : tf.mul(g, 1 - beta1);
-    const v = prevV ? tf.add(tf.mul(prevV, beta2), tf.mul(tf.square(g), 1 - beta2)) : tf.mul(tf.square(g), 1 - beta2);
-    this.setStateTensor('exp_avg', slot.name, m);
-    this.setStateTensor('exp_avg_sq', slot.name, v);
+    const m = this.stateArray('exp_avg', slot);
+    const v = this.stateArray('exp_avg_sq', slot);
+    const decay = this.decoupled ? 1 - lr * weightDecay : 1;
+    const l2 = this.decoupled ? 0 : weightDecay;
     const stepSize = lr / (1 - beta1 ** step);
-    const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), eps);
-    return tf.sub(p, tf.mul(tf.div(m, denom), stepSize));
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const n = p.length;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i] + l2 * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * gi;
+      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+      out[i] = p[i] * decay - (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+    }
   }
 }
 

@@ -110,12 +110,11 @@ for (const [name, c] of Object.entries(CASES)) {
     const first = c.make(pb);
     runSteps(first, pb, 0, 3);
     const saved = first.getState();
-    const tensors = Object.fromEntries(Object.entries(saved.tensors).map(([k, t]) => [k, tf.clone(t)]));
     const json = JSON.parse(JSON.stringify(saved.json));
     first.dispose();
     const second = c.make(pb);
-    second.setState({ tensors, json });
-    for (const t of Object.values(tensors)) t.dispose();
+    second.setState({ tensors: saved.tensors, json });
+    for (const t of Object.values(saved.tensors)) t.dispose(); // setState keeps its own copy
     assert.deepEqual(runSteps(second, pb, 3, STEPS), straight);
   });
 
@@ -136,6 +135,8 @@ test('group options apply by predicate; setState rejects mismatched state', () =
   assert.equal(opt.optionsFor('layer.bias').weightDecay, 0);
   runSteps(opt, params, 0, 1);
   const state = opt.getState();
+  assert.deepEqual(Object.keys(state.tensors).sort(), ['exp_avg.layer.bias', 'exp_avg.layer.weight', 'exp_avg_sq.layer.bias', 'exp_avg_sq.layer.weight']);
+  assert.deepEqual(state.json.steps, { 'layer.weight': 1, 'layer.bias': 1 });
   assert.throws(() => new SGD(params, { lr: 0.1 }).setState(state), /state is for optimizer "AdamW", not "SGD"/);
   assert.throws(() => opt.setState({ tensors: { 'exp_avg.layer.weight': tf.zeros([2, 2]) }, json: state.json }), /"exp_avg\.layer\.weight" has shape \[2, 2\], parameter has \[3, 4\]/);
   assert.throws(() => opt.setState({ tensors: { 'exp_avg.nope': tf.zeros([1]) }, json: state.json }), /unexpected state tensor "exp_avg\.nope"/);

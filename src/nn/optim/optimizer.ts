@@ -1,6 +1,9 @@
 // The optimizer base: a list of named variables, per-parameter-group options chosen by a
 // predicate on the name (e.g. no weight decay on biases and norm gains), a learning rate set by
-// the caller (from a schedule) each step, per-parameter state tensors, and checkpoint state.
+// the caller (from a schedule) each step, per-parameter state, and checkpoint state.
+// Updates are fused loops over Float32Arrays: one pass per parameter instead of a dozen tfjs
+// elementwise kernels (each a full pass with its own allocation), which made the optimizer the
+// slowest part of a training step. State (momentum, moments) lives in Float32Arrays too.
 import { tf } from '../../engine/tfjs.js';
 import type { Tensor, Variable } from '../../engine/tfjs.js';
 import type { NamedGrads } from '../grads.js';
@@ -40,8 +43,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   lr: number;
   protected readonly slots: Slot<O>[];
   private readonly slotByName = new Map<string, Slot<O>>();
-  /** Per-parameter state tensors, by state key then parameter name (e.g. exp_avg -> weight). */
-  protected readonly state = new Map<string, Map<string, Tensor>>();
+  /** Per-parameter state, by state key then parameter name (e.g. exp_avg -> weight). */
+  protected readonly state = new Map<string, Map<string, Float32Array>>();
   /** Number of updates applied to each parameter. */
   protected readonly steps = new Map<string, number>();
 
@@ -69,8 +72,11 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** Throws a clear error when an option value is out of range. */
   protected abstract validateOptions(options: O, paramName: string): void;
 
-  /** Computes one parameter's new value; may replace its state tensors with `setStateTensor`. Runs inside tf.tidy. */
-  protected abstract update(slot: Slot<O>, grad: Tensor, lr: number, step: number): Tensor;
+  /**
+   * Writes one parameter's new value into `out` from its current value `p` and gradient `g`
+   * (both read-only), updating its state arrays in place. `step` counts from 1.
+   */
+  protected abstract update(slot: Slot<O>, p: Float32Array, g: Float32Array, out: Float32Array, lr: number, step: number): void;
 
   /** The parameters this optimizer updates, with their names. */
   namedParameters(): [string, Variable][] {
@@ -84,15 +90,20 @@ export abstract class Optimizer<O extends BaseOptions> {
     return slot.options;
   }
 
-  protected getStateTensor(key: string, name: string): Tensor | undefined {
+  /** A parameter's state array for `key`, or undefined before its first update. */
+  protected getStateArray(key: string, name: string): Float32Array | undefined {
     return this.state.get(key)!.get(name);
   }
 
-  /** Stores a state tensor, keeping it past the enclosing tidy and freeing the one it replaces. */
-  protected setStateTensor(key: string, name: string, value: Tensor): void {
+  /** A parameter's state array for `key`, created zero-filled on first use. */
+  protected stateArray(key: string, slot: Slot<O>): Float32Array {
     const map = this.state.get(key)!;
-    map.get(name)?.dispose();
-    map.set(name, tf.keep(value));
+    let a = map.get(slot.name);
+    if (!a) {
+      a = new Float32Array(slot.param.size);
+      map.set(slot.name, a);
+    }
+    return a;
   }
 
   /**
@@ -110,23 +121,32 @@ export abstract class Optimizer<O extends BaseOptions> {
       if (!tf.util.arraysEqual(grad.shape, slot.param.shape)) {
         throw new Error(`${this.type}.step: gradient for "${slot.name}" has shape [${grad.shape.join(', ')}], parameter has [${slot.param.shape.join(', ')}]`);
       }
+      if (grad.dtype !== 'float32' || slot.param.dtype !== 'float32') {
+        throw new Error(`${this.type}.step: "${slot.name}" must be float32 (parameter ${slot.param.dtype}, gradient ${grad.dtype})`);
+      }
       const step = (this.steps.get(slot.name) ?? 0) + 1;
       this.steps.set(slot.name, step);
-      const lr = this.lr * slot.options.lrScale;
-      tf.tidy(() => {
-        slot.param.assign(this.update(slot, grad, lr, step));
-      });
+      const out = new Float32Array(slot.param.size);
+      this.update(slot, slot.param.dataSync() as Float32Array, grad.dataSync() as Float32Array, out, this.lr * slot.options.lrScale, step);
+      const next = tf.tensor(out, slot.param.shape, 'float32');
+      slot.param.assign(next);
+      next.dispose();
     }
   }
 
-  /** State tensors (named `<key>.<param>`; live, do not dispose) and JSON data for a checkpoint. */
+  /**
+   * State tensors (named `<key>.<param>`) and JSON data for a checkpoint. The tensors are new
+   * copies: the caller owns them and must dispose them.
+   */
   getState(): OptimizerState {
     const tensors: Record<string, Tensor> = {};
-    for (const [key, map] of this.state) for (const [name, t] of map) tensors[`${key}.${name}`] = t;
+    for (const [key, map] of this.state) {
+      for (const [name, a] of map) tensors[`${key}.${name}`] = tf.tensor(a.slice(), this.slotByName.get(name)!.param.shape, 'float32');
+    }
     return { tensors, json: { type: this.type, lr: this.lr, steps: Object.fromEntries(this.steps) } };
   }
 
-  /** Restores state saved by getState; checks types, names and shapes first. Copies nothing the caller must keep. */
+  /** Restores state saved by getState; checks types, names and shapes first. The caller keeps its tensors. */
   setState(state: OptimizerState): void {
     const { tensors, json } = state;
     if (!json || json.type !== this.type) throw new Error(`${this.type}.setState: state is for optimizer "${json?.type}", not "${this.type}"`);
@@ -140,6 +160,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       const slot = this.slotByName.get(name);
       if (dot < 0 || !this.stateKeys.includes(key) || !slot) problems.push(`unexpected state tensor "${full}"`);
       else if (!tf.util.arraysEqual(t.shape, slot.param.shape)) problems.push(`"${full}" has shape [${t.shape.join(', ')}], parameter has [${slot.param.shape.join(', ')}]`);
+      else if (t.dtype !== 'float32') problems.push(`"${full}" has dtype ${t.dtype}, expected float32`);
       else parsed.push([key, name, t]);
     }
     for (const [name, n] of Object.entries(json.steps ?? {})) {
@@ -147,22 +168,17 @@ export abstract class Optimizer<O extends BaseOptions> {
       else if (!Number.isInteger(n) || n < 0) problems.push(`step count for "${name}" must be a non-negative integer, got ${n}`);
     }
     if (problems.length) throw new Error(`${this.type}.setState: ${problems.join('; ')}`);
-    for (const map of this.state.values()) {
-      for (const t of map.values()) t.dispose();
-      map.clear();
-    }
-    for (const [key, name, t] of parsed) this.state.get(key)!.set(name, tf.clone(t));
+    for (const map of this.state.values()) map.clear();
+    for (const [key, name, t] of parsed) this.state.get(key)!.set(name, Float32Array.from(t.dataSync() as Float32Array));
     this.steps.clear();
     for (const [name, n] of Object.entries(json.steps ?? {})) this.steps.set(name, n);
     this.lr = json.lr;
   }
 
-  /** Frees all state tensors. */
+  /** Drops all state (the parameters are untouched). */
   dispose(): void {
-    for (const map of this.state.values()) {
-      for (const t of map.values()) t.dispose();
-      map.clear();
-    }
+    for (const map of this.state.values()) map.clear();
+    this.steps.clear();
   }
 }
 

@@ -1,8 +1,7 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay, following torch.optim.SGD:
 //   d = g + wd * p;  buf = d (first step) or momentum * buf + (1 - dampening) * d
 //   d = nesterov ? d + momentum * buf : buf;  p = p - lr * d
-import { tf } from '../../engine/tfjs.js';
-import type { Tensor, Variable } from '../../engine/tfjs.js';
+import type { Variable } from '../../engine/tfjs.js';
 import { Optimizer, checkRange, type BaseOptions, type ParamGroup, type Slot } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
@@ -33,15 +32,20 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected update(slot: Slot<SGDOptions>, grad: Tensor, lr: number): Tensor {
+  protected update(slot: Slot<SGDOptions>, p: Float32Array, g: Float32Array, out: Float32Array, lr: number): void {
     const { momentum, dampening, nesterov, weightDecay } = slot.options;
-    let d = weightDecay !== 0 ? tf.add(grad, tf.mul(slot.param, weightDecay)) : grad;
-    if (momentum !== 0) {
-      const prev = this.getStateTensor('momentum_buffer', slot.name);
-      const buf = prev ? tf.add(tf.mul(prev, momentum), tf.mul(d, 1 - dampening)) : tf.clone(d);
-      this.setStateTensor('momentum_buffer', slot.name, buf);
-      d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
+    const n = p.length;
+    if (momentum === 0) {
+      for (let i = 0; i < n; i++) out[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
+      return;
     }
-    return tf.sub(slot.param, tf.mul(d, lr));
+    const first = this.getStateArray('momentum_buffer', slot.name) === undefined;
+    const buf = this.stateArray('momentum_buffer', slot);
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const b = first ? d : momentum * buf[i] + (1 - dampening) * d;
+      buf[i] = b;
+      out[i] = p[i] - lr * (nesterov ? d + momentum * buf[i] : buf[i]);
+    }
   }
 }
