@@ -6,15 +6,29 @@ import { PASS, type Color } from '../board/coords.js';
 import type { Game } from '../board/game.js';
 import type { Bot, BotMove } from './bot.js';
 
-export class RandomBot implements Bot {
-  readonly name = 'random (uniform legal move, never fills its own eyes)';
-  private readonly rng: Rng;
+export interface RandomBotOptions {
+  /**
+   * Pass whenever the opponent has just passed, ending the game. Without it the bot plays on while
+   * it has any move, and against an engine that passes with dead stones on the board (GNU Go) the
+   * game never ends.
+   */
+  passAfterPass?: boolean;
+}
 
-  constructor(seed = 0) {
+export class RandomBot implements Bot {
+  readonly name: string;
+  private readonly rng: Rng;
+  private readonly passAfterPass: boolean;
+
+  constructor(seed = 0, opts: RandomBotOptions = {}) {
     this.rng = new Rng(seed);
+    this.passAfterPass = opts.passAfterPass ?? false;
+    this.name = `random (uniform legal move, never fills its own eyes${this.passAfterPass ? ', answers a pass with a pass' : ''})`;
   }
 
   async genMove(game: Game, color: Color): Promise<BotMove> {
+    const last = game.moves[game.moves.length - 1];
+    if (this.passAfterPass && last && last.loc === PASS && last.color !== color) return PASS;
     return randomLegalNonEyeMove(game, color, this.rng);
   }
 }

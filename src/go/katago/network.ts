@@ -1,0 +1,214 @@
+// The KataGo residual network as tf ops (NHWC): trunk with global-pooling blocks, policy head (board
+// logits plus a pass logit), value head (win/loss/no-result logits, score outputs, ownership logits).
+// Batch norms are folded into per-channel scale and bias at load time. Outputs are raw network outputs
+// from the perspective of the player to move; evaluator.ts turns them into probabilities.
+//
+// When the input is padded beyond the board (a fixed-size tensor holding a smaller board), channel 0
+// of the input (the on-board feature) is the mask: every normalisation output is zeroed off the board
+// and global pooling averages over the board only, as KataGo does. Without padding no mask is needed.
+import { tf } from '../../engine/tfjs.js';
+import type { Tensor } from '../../engine/tfjs.js';
+import type {
+  Activation, ConvLayer, KataGoModel, MatMulLayer, NormLayer, ResidualBlock, BiasLayer,
+} from './model-file.js';
+
+type T4 = ReturnType<typeof tf.tensor4d>;
+type T2 = ReturnType<typeof tf.tensor2d>;
+
+interface Conv { filter: T4; dilation: [number, number] }
+interface Norm { scale: Tensor; bias: Tensor }
+
+/** Raw outputs for a batch (all from the perspective of the player to move). */
+export interface RawNetOutput {
+  batch: number;
+  height: number;
+  width: number;
+  /** [batch, height*width] policy logits (first policy channel), row-major. */
+  policy: Float32Array;
+  /** [batch] pass logits. */
+  pass: Float32Array;
+  /** [batch, 3] win, loss, no-result logits. */
+  value: Float32Array;
+  /** [batch, scoreChannels] score-head outputs (4 for version 8, 6 from version 9). */
+  score: Float32Array;
+  scoreChannels: number;
+  /** [batch, height*width] ownership logits. */
+  ownership: Float32Array;
+}
+
+export class KataGoNetwork {
+  readonly model: KataGoModel;
+  private readonly convs = new Map<ConvLayer, Conv>();
+  private readonly norms = new Map<NormLayer, Norm>();
+  private readonly mats = new Map<MatMulLayer | BiasLayer, Tensor>();
+  private disposed = false;
+
+  constructor(model: KataGoModel) {
+    this.model = model;
+    const visit = (v: unknown): void => {
+      if (!v || typeof v !== 'object' || v instanceof Float32Array) return;
+      if (Array.isArray(v)) { v.forEach(visit); return; }
+      const o = v as Record<string, unknown>;
+      if ('kernelY' in o && 'weights' in o) {
+        const c = o as unknown as ConvLayer;
+        this.convs.set(c, { filter: tf.tensor4d(c.weights, [c.kernelY, c.kernelX, c.inChannels, c.outChannels]), dilation: [c.dilationY, c.dilationX] });
+      } else if ('scale' in o && 'bias' in o && 'channels' in o) {
+        const n = o as unknown as NormLayer;
+        this.norms.set(n, { scale: tf.tensor1d(n.scale), bias: tf.tensor1d(n.bias) });
+      } else if ('inChannels' in o && 'outChannels' in o && 'weights' in o) {
+        const m = o as unknown as MatMulLayer;
+        this.mats.set(m, tf.tensor2d(m.weights, [m.inChannels, m.outChannels]));
+      } else if ('channels' in o && 'weights' in o) {
+        const b = o as unknown as BiasLayer;
+        this.mats.set(b, tf.tensor1d(b.weights));
+      } else {
+        Object.values(o).forEach(visit);
+      }
+    };
+    visit(model.trunk);
+    visit(model.policyHead);
+    visit(model.valueHead);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const c of this.convs.values()) c.filter.dispose();
+    for (const n of this.norms.values()) { n.scale.dispose(); n.bias.dispose(); }
+    for (const m of this.mats.values()) m.dispose();
+  }
+
+  /**
+   * Runs the network on a batch. `spatial` is [batch, height, width, 22] (NHWC) and `global` is
+   * [batch, 19]. `padded` says whether some points of the tensor are off the board (then channel 0
+   * is used as the mask).
+   */
+  forward(spatial: Float32Array, global: Float32Array, batch: number, height: number, width: number, padded = false): RawNetOutput {
+    if (this.disposed) throw new Error('KataGoNetwork: used after dispose()');
+    const m = this.model;
+    if (spatial.length !== batch * height * width * m.numInputChannels) {
+      throw new Error(`KataGoNetwork.forward: spatial input has ${spatial.length} values, expected ${batch}x${height}x${width}x${m.numInputChannels}`);
+    }
+    if (global.length !== batch * m.numInputGlobalChannels) {
+      throw new Error(`KataGoNetwork.forward: global input has ${global.length} values, expected ${batch}x${m.numInputGlobalChannels}`);
+    }
+    const outs = tf.tidy(() => {
+      const x = tf.tensor4d(spatial, [batch, height, width, m.numInputChannels]);
+      const g = tf.tensor2d(global, [batch, m.numInputGlobalChannels]);
+      const mask = padded ? tf.slice(x, [0, 0, 0, 0], [batch, height, width, 1]) : null;
+      const maskSum = mask ? tf.sum(mask, [1, 2]) : tf.fill([batch, 1], height * width);
+      const ctx: Ctx = { mask, maskSum };
+      const t = m.trunk;
+      let trunk = tf.add(this.conv(x, t.initialConv), this.bias4(tf.matMul(g, this.mat(t.initialMatMul))));
+      trunk = this.blocks(trunk, t.blocks, ctx);
+      trunk = this.normAct(trunk, t.tipNorm, t.tipActivation, ctx);
+
+      const ph = m.policyHead;
+      let p1 = this.conv(trunk, ph.p1Conv);
+      const g1 = this.normAct(this.conv(trunk, ph.g1Conv), ph.g1Norm, ph.g1Activation, ctx);
+      const g1Pooled = this.globalPool(g1, ctx);
+      p1 = tf.add(p1, this.bias4(tf.matMul(g1Pooled, this.mat(ph.gpoolToBias))));
+      p1 = this.normAct(p1, ph.p1Norm, ph.p1Activation, ctx);
+      const policy4 = this.conv(p1, ph.p2Conv);
+      const policy = tf.reshape(tf.slice(policy4, [0, 0, 0, 0], [batch, height, width, 1]), [batch, height * width]);
+      let pass = tf.matMul(g1Pooled, this.mat(ph.gpoolToPass));
+      if (ph.passBias && ph.passActivation && ph.gpoolToPass2) {
+        pass = tf.matMul(this.activate(tf.add(pass, this.mat(ph.passBias)), ph.passActivation), this.mat(ph.gpoolToPass2));
+      }
+      pass = tf.reshape(tf.slice(pass, [0, 0], [batch, 1]), [batch]);
+
+      const vh = m.valueHead;
+      const v1 = this.normAct(this.conv(trunk, vh.v1Conv), vh.v1Norm, vh.v1Activation, ctx);
+      const v1Pooled = this.valuePool(v1, ctx);
+      const v2 = this.activate(tf.add(tf.matMul(v1Pooled, this.mat(vh.v2Mul)), this.mat(vh.v2Bias)), vh.v2Activation);
+      const value = tf.add(tf.matMul(v2, this.mat(vh.v3Mul)), this.mat(vh.v3Bias));
+      const score = tf.add(tf.matMul(v2, this.mat(vh.sv3Mul)), this.mat(vh.sv3Bias));
+      const ownership = tf.reshape(this.conv(v1, vh.ownershipConv), [batch, height * width]);
+      return [policy, pass, value, score, ownership];
+    });
+    const [policy, pass, value, score, ownership] = outs.map((o) => {
+      const d = o.dataSync() as Float32Array;
+      o.dispose();
+      return d;
+    });
+    return { batch, height, width, policy, pass, value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership };
+  }
+
+  private conv(x: Tensor, layer: ConvLayer): T4 {
+    const c = this.convs.get(layer)!;
+    return tf.conv2d(x as T4, c.filter, 1, 'same', 'NHWC', c.dilation);
+  }
+
+  private mat(layer: MatMulLayer | BiasLayer): T2 {
+    return this.mats.get(layer)! as T2;
+  }
+
+  /** [batch, channels] -> [batch, 1, 1, channels] for broadcasting over the board. */
+  private bias4(v: Tensor): Tensor {
+    return tf.expandDims(tf.expandDims(v, 1), 1);
+  }
+
+  private activate(x: Tensor, a: Activation): Tensor {
+    switch (a) {
+      case 'identity': return x;
+      case 'relu': return tf.relu(x);
+      case 'mish': return tf.mul(x, tf.tanh(tf.softplus(x)));
+      case 'silu': return tf.mul(x, tf.sigmoid(x));
+    }
+  }
+
+  private normAct(x: Tensor, layer: NormLayer, a: Activation, ctx: Ctx): T4 {
+    const n = this.norms.get(layer)!;
+    let y = this.activate(tf.add(tf.mul(x, n.scale), n.bias), a);
+    if (ctx.mask) y = tf.mul(y, ctx.mask);
+    return y as T4;
+  }
+
+  private blocks(trunk: Tensor, blocks: ResidualBlock[], ctx: Ctx): Tensor {
+    for (const b of blocks) {
+      const a = this.normAct(trunk, b.preNorm, b.preActivation, ctx);
+      let mid: Tensor;
+      if (b.kind === 'ordinary') {
+        mid = this.normAct(this.conv(a, b.regularConv), b.midNorm, b.midActivation, ctx);
+        trunk = tf.add(trunk, this.conv(mid, b.finalConv));
+      } else if (b.kind === 'gpool') {
+        const reg = this.conv(a, b.regularConv);
+        const gp = this.normAct(this.conv(a, b.gpoolConv), b.gpoolNorm, b.gpoolActivation, ctx);
+        const bias = tf.matMul(this.globalPool(gp, ctx), this.mat(b.gpoolToBias));
+        mid = this.normAct(tf.add(reg, this.bias4(bias)), b.midNorm, b.midActivation, ctx);
+        trunk = tf.add(trunk, this.conv(mid, b.finalConv));
+      } else {
+        let inner: Tensor = this.conv(a, b.preConv);
+        inner = this.blocks(inner, b.blocks, ctx);
+        mid = this.normAct(inner, b.postNorm, b.postActivation, ctx);
+        trunk = tf.add(trunk, this.conv(mid, b.postConv));
+      }
+    }
+    return trunk;
+  }
+
+  /** KataGo's global pooling: [mean, mean * (sqrt(area) - 14) / 10, max] over the board per channel. */
+  private globalPool(x: Tensor, ctx: Ctx): Tensor {
+    const mean = tf.div(tf.sum(x, [1, 2]), ctx.maskSum);
+    const scaled = tf.mul(mean, tf.mul(tf.sub(tf.sqrt(ctx.maskSum), 14), 0.1));
+    // Off-board points (zero after masking) are pushed to -1, below any activation output.
+    const max = tf.max(ctx.mask ? tf.add(x, tf.sub(ctx.mask, 1)) : x, [1, 2]);
+    return tf.concat([mean, scaled, max], 1);
+  }
+
+  /** The value head's pooling: [mean, mean * (sqrt(area) - 14) / 10, mean * ((sqrt(area) - 14)^2 / 100 - 0.1)]. */
+  private valuePool(x: Tensor, ctx: Ctx): Tensor {
+    const mean = tf.div(tf.sum(x, [1, 2]), ctx.maskSum);
+    const s = tf.sub(tf.sqrt(ctx.maskSum), 14);
+    const scaled = tf.mul(mean, tf.mul(s, 0.1));
+    const quad = tf.mul(mean, tf.sub(tf.mul(tf.square(s), 0.01), 0.1));
+    return tf.concat([mean, scaled, quad], 1);
+  }
+}
+
+interface Ctx {
+  /** [batch, h, w, 1] on-board mask, or null when the whole tensor is board. */
+  mask: Tensor | null;
+  /** [batch, 1] number of on-board points. */
+  maskSum: Tensor;
+}
