@@ -15,9 +15,9 @@ export function toTfTensor(t: StoredTensor, name = 'tensor'): Tensor {
     case 'BF16':
       return tf.tensor(toFloat32(t), t.shape, 'float32');
     case 'I32':
-      return tf.tensor(Int32Array.from(t.data as Int32Array), t.shape, 'int32');
+      return tf.tensor((t.data as Int32Array).slice(), t.shape, 'int32');
     case 'U8':
-      return tf.tensor(Int32Array.from(t.data as Uint8Array), t.shape, 'int32');
+      return tf.tensor(new Int32Array(t.data as Uint8Array), t.shape, 'int32');
     case 'I64': {
       const d = t.data as BigInt64Array;
       const out = new Int32Array(d.length);
@@ -47,14 +47,14 @@ export function fromTfTensor(t: Tensor, dtype?: SafetensorsDtype, name = 'tensor
     const ints = values as Int32Array | Uint8Array;
     switch (want) {
       case 'I32':
-        return { dtype: 'I32', shape, data: Int32Array.from(ints) };
+        return { dtype: 'I32', shape, data: new Int32Array(ints) };
       case 'I64':
         return { dtype: 'I64', shape, data: BigInt64Array.from(ints, (x) => BigInt(x)) };
       case 'U8': {
         for (let i = 0; i < ints.length; i++) {
           if (ints[i] < 0 || ints[i] > 255) throw new Error(`${name}: value ${ints[i]} at index ${i} does not fit U8`);
         }
-        return { dtype: 'U8', shape, data: Uint8Array.from(ints) };
+        return { dtype: 'U8', shape, data: new Uint8Array(ints) };
       }
       default:
         throw new Error(`${name}: cannot store a ${t.dtype} tensor as ${want}`);

@@ -309,13 +309,13 @@ export function writeSafetensorsFile(path: string, tensors: Record<string, Store
 export function toFloat32(t: StoredTensor): Float32Array {
   switch (t.dtype) {
     case 'F32':
-      return Float32Array.from(t.data as Float32Array);
+      return (t.data as Float32Array).slice();
     case 'F16':
     case 'BF16':
       return decodeHalf(t.data as Uint16Array, t.dtype);
     case 'I32':
     case 'U8':
-      return Float32Array.from(t.data as Int32Array | Uint8Array);
+      return new Float32Array(t.data as Int32Array | Uint8Array);
     case 'I64': {
       const d = t.data as BigInt64Array;
       const out = new Float32Array(d.length);
@@ -329,6 +329,6 @@ export function toFloat32(t: StoredTensor): Float32Array {
 export function fromFloat32(data: ArrayLike<number>, dtype: 'F32' | 'F16' | 'BF16', shape: number[] = [data.length]): StoredTensor {
   const n = shapeSize(shape, 'fromFloat32');
   if (n !== data.length) throw new Error(`fromFloat32: shape ${JSON.stringify(shape)} has ${n} elements but data has ${data.length}`);
-  const out = dtype === 'F32' ? Float32Array.from(data) : encodeHalf(data, dtype);
+  const out = dtype !== 'F32' ? encodeHalf(data, dtype) : data instanceof Float32Array ? data.slice() : Float32Array.from(data);
   return { dtype, shape: [...shape], data: out };
 }
