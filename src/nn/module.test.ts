@@ -66,6 +66,9 @@ test('stateDict round trip restores outputs exactly', () => {
   dst.loadStateDict(saved);
   for (const t of Object.values(saved)) t.dispose(); // dst must not depend on the caller's tensors
   assert.deepEqual(dst.encoder.forward(x).dataSync(), src.encoder.forward(x).dataSync());
+  const y = src.encoder.forward(x).dataSync();
+  src.loadStateDict(src.stateDict()); // loading a model's live state into itself is harmless
+  assert.deepEqual(src.encoder.forward(x).dataSync(), y);
 });
 
 test('loadStateDict reports missing, unexpected, shape and dtype problems and changes nothing', () => {

@@ -122,7 +122,8 @@ export class Module {
     for (const [n, target] of Object.entries(own)) {
       const src = state[n];
       // tfjs tensors are immutable, so the variable can share the source's data.
-      if (src !== undefined) (target as Variable).assign(src);
+      // (Skip a variable loaded into itself: assign would free its data before re-taking it.)
+      if (src !== undefined && src !== target) (target as Variable).assign(src);
     }
   }
 

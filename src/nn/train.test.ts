@@ -179,6 +179,20 @@ test('in-process resume: a longer run continues a shorter one exactly; a finishe
   assert.equal(again.lossHistory.length, 10);
 });
 
+test('SIGTERM (in process) stops after the current step with a checkpoint; resume completes', async () => {
+  const dir = join(work, 'sigterm');
+  const straight = await train(regression(undefined, 9));
+  const r = await train({ ...regression(dir, 9), onProgress: (step) => {
+    if (step === 3) process.emit('SIGTERM');
+  } });
+  assert.equal(r.interrupted, true);
+  assert.equal(r.stepsCompleted, 3);
+  assert.equal(process.listenerCount('SIGTERM'), 0, 'train must remove its signal handlers');
+  const resumed = await train(regression(dir, 9));
+  assert.equal(resumed.resumedFromStep, 3);
+  assert.deepEqual(resumed.lossHistory, straight.lossHistory);
+});
+
 test('bad checkpoints and settings are clear errors', async () => {
   const dir = join(work, 'foreign');
   saveCheckpoint(dir, { tensors: {}, state: { something: 'else' } });
