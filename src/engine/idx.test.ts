@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decodeIdx, encodeIdx, readIdxFile } from './idx.js';
 import type { IdxArray } from './idx.js';
+import { Rng } from './rng.js';
 
 test('encodeIdx writes the documented big-endian layout', () => {
   const bytes = encodeIdx({ dims: [2, 2], dtype: 'int16', data: new Int16Array([1, -2, 258, -32768]) });
@@ -103,4 +104,34 @@ test('reads the real Fashion-MNIST files', { skip: fashionMissing }, () => {
   const test = readIdxFile(join(FASHION, 't10k-images-idx3-ubyte.gz'));
   assert.deepEqual(test.dims, [10000, 28, 28]);
   assert.deepEqual(readIdxFile(join(FASHION, 't10k-labels-idx1-ubyte.gz')).dims, [10000]);
+});
+
+test('randomly corrupted IDX data decode cleanly or throw a plain Error', () => {
+  const rng = new Rng(99);
+  const dtypes = ['uint8', 'int8', 'int16', 'int32', 'float32', 'float64'] as const;
+  const arrays = { uint8: Uint8Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array };
+  let decoded = 0;
+  for (let i = 0; i < 600; i++) {
+    const dtype = dtypes[rng.int(dtypes.length)];
+    const dims = Array.from({ length: rng.int(4) }, () => rng.int(5));
+    const n = dims.reduce((a, b) => a * b, 1);
+    let bytes = encodeIdx({ dims, dtype, data: new arrays[dtype](n) });
+    if (rng.int(3) === 0) bytes = gzipSync(bytes);
+    const mutated = Uint8Array.from(bytes);
+    const kind = rng.int(3);
+    if (kind === 0) bytes = mutated.slice(0, rng.int(mutated.length + 1));
+    else if (kind === 1) {
+      for (let k = 1 + rng.int(3); k > 0; k--) mutated[rng.int(Math.min(mutated.length, 20))] = rng.int(256);
+      bytes = mutated;
+    } else bytes = Uint8Array.from([...mutated, ...Array.from({ length: rng.int(5) }, () => rng.int(256))]);
+    try {
+      const back = decodeIdx(bytes);
+      assert.equal(back.data.length, back.dims.reduce((a, b) => a * b, 1));
+      decoded++;
+    } catch (err) {
+      if (err instanceof assert.AssertionError) throw err;
+      assert.equal((err as Error).constructor, Error, `case ${i}: ${(err as Error).constructor.name}: ${(err as Error).message}`);
+    }
+  }
+  assert.ok(decoded > 30 && decoded < 500, `${decoded} of 600 mutated inputs decoded`);
 });
