@@ -15,10 +15,11 @@ export function registerGo(program: Command): void {
     .option('--seed <n>', 'seed of the random bot', '0')
     .option('--rules <rules>', 'initial rules: a KataGo preset name (tromp-taylor, chinese, japanese, ...) or JSON', 'tromp-taylor')
     .option('--komi <komi>', "initial komi (default: the rules preset's)")
-    .action(async (opts: { seed: string; rules: string; komi?: string }) => {
+    .option('--pass-after-pass', 'the random bot passes whenever its opponent has just passed')
+    .action(async (opts: { seed: string; rules: string; komi?: string; passAfterPass?: boolean }) => {
       const komi = opts.komi === undefined ? undefined : Number(opts.komi);
       if (komi !== undefined && !Number.isFinite(komi)) throw new Error(`--komi must be a number, got '${opts.komi}'`);
-      const engine = new GtpEngine({ bot: new RandomBot(intOption('seed', opts.seed)), rules: opts.rules, komi });
+      const engine = new GtpEngine({ bot: new RandomBot(intOption('seed', opts.seed), { passAfterPass: !!opts.passAfterPass }), rules: opts.rules, komi });
       await serveGtp(engine, process.stdin, process.stdout);
     });
 }

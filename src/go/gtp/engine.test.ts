@@ -126,3 +126,11 @@ test('glassbox go gtp as a child process, driven by the GTP client', async () =>
   }
   assert.equal(c.isAlive, false);
 });
+
+test('commands can be added later (how kata-raw-nn will plug in)', async () => {
+  const e = new GtpEngine({ bot: new RandomBot(6) });
+  e.registerCommand('echo-args', (a) => a.join(','));
+  assert.equal(await e.handleLine('5 echo-args x y'), '=5 x,y\n\n');
+  assert.equal(await e.handleLine('known_command echo-args'), '= true\n\n');
+  assert.throws(() => e.registerCommand('bad name', () => ''), /invalid GTP command name/);
+});

@@ -26,20 +26,21 @@ export interface GtpEngineOptions {
   komi?: number;
 }
 
-type Handler = (args: string[]) => string | Promise<string>;
+/** A command: its arguments in, the reply body out (throw to answer with an error). */
+export type GtpHandler = (args: string[]) => string | Promise<string>;
 
 export class GtpEngine {
   readonly bot: Bot;
   game: Game;
   /** Set once `quit` has been answered. */
   quitRequested = false;
-  private readonly handlers: Map<string, Handler>;
+  private readonly handlers: Map<string, GtpHandler>;
 
   constructor(opts: GtpEngineOptions) {
     this.bot = opts.bot;
     const parsed = parseRules(opts.rules ?? 'tromp-taylor', true);
-    this.game = new Game({ width: 19, rules: parsed.rules, komi: opts.komi ?? parsed.komi ?? 7.5 });
-    this.handlers = new Map<string, Handler>([
+    this.game = new Game({ width: 19, rules: parsed.rules, komi: checkKomi(opts.komi ?? parsed.komi ?? 7.5) });
+    this.handlers = new Map<string, GtpHandler>([
       ['protocol_version', () => '2'],
       ['name', () => `glassbox ${this.bot.name}`],
       ['version', () => version()],
@@ -63,6 +64,15 @@ export class GtpEngine {
       ['kata-set-rules', (a) => this.setRules(a.join(' '))],
       ['kata-set-rule', (a) => this.setRule(a)],
     ]);
+  }
+
+  /**
+   * Adds or replaces a command (e.g. kata-raw-nn once a network exists). The handler gets the
+   * arguments and returns the reply body; throwing answers "? message".
+   */
+  registerCommand(name: string, handler: GtpHandler): void {
+    if (!/^[A-Za-z][\w-]*$/.test(name)) throw new Error(`invalid GTP command name '${name}'`);
+    this.handlers.set(name, handler);
   }
 
   private freshGame(width: number, height: number, rules: Rules = this.game?.rules ?? rulesPreset('tromp-taylor').rules, komi: number = this.game?.komi ?? 7.5): Game {

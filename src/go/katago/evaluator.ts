@@ -1,0 +1,206 @@
+// The Evaluator interface (batch of positions -> policy, value, score, ownership) and its KataGo
+// implementation: input features, one of the 8 symmetries, the network, and KataGo's
+// post-processing: softmax of the policy over legal moves and pass (illegal points get -1), softmax of
+// win/loss/no-result (no-result impossible under superko with area scoring), scores scaled by the
+// model's multipliers, ownership through tanh; all reported from White's point of view, exactly the
+// numbers KataGo's `kata-raw-nn` prints.
+import { WHITE, type Color } from '../board/index.js';
+import { computeFeatures, NUM_GLOBAL_FEATURES, NUM_SPATIAL_FEATURES, type FeatureOptions } from './features.js';
+import type { KataGoHistory } from './history.js';
+import { LadderReader } from './ladder.js';
+import { loadKataGoModel } from './model-file.js';
+import { KataGoNetwork, type RawNetOutput } from './network.js';
+import { applySymmetry, symmetryPermutation } from './symmetry.js';
+
+export interface EvalPosition {
+  history: KataGoHistory;
+  /** Player to move (default: the history's). */
+  toMove?: Color;
+  /** Symmetry 0-7 (default 0). */
+  symmetry?: number;
+}
+
+export interface Evaluation {
+  width: number;
+  height: number;
+  symmetry: number;
+  /** Move probabilities per point, y * width + x with y = 0 the top row; -1 on illegal points. */
+  policy: Float32Array;
+  policyPass: number;
+  whiteWin: number;
+  whiteLoss: number;
+  noResult: number;
+  whiteLead: number;
+  whiteScoreSelfplay: number;
+  whiteScoreSelfplaySq: number;
+  /** -1 when the model version has no such output (version 8). */
+  varTimeLeft: number;
+  shorttermWinlossError: number;
+  shorttermScoreError: number;
+  /** White's ownership per point in [-1, 1], same order as policy. */
+  whiteOwnership: Float32Array;
+}
+
+export interface Evaluator {
+  evaluate(positions: EvalPosition[]): Promise<Evaluation[]>;
+}
+
+function softPlus(x: number): number {
+  return x > 40 ? x : Math.log1p(Math.exp(x));
+}
+
+export interface KataGoEvaluatorOptions extends Pick<FeatureOptions, 'playoutDoublingAdvantage' | 'conservativePassAndIsRoot'> {
+  /** Largest batch sent to the network at once (default 16). */
+  maxBatch?: number;
+}
+
+export class KataGoEvaluator implements Evaluator {
+  readonly network: KataGoNetwork;
+  private readonly ladders = new LadderReader();
+  private readonly maxBatch: number;
+
+  constructor(network: KataGoNetwork, private readonly opts: KataGoEvaluatorOptions = {}) {
+    this.network = network;
+    this.maxBatch = opts.maxBatch ?? 16;
+  }
+
+  static fromFile(path: string, opts: KataGoEvaluatorOptions = {}): KataGoEvaluator {
+    return new KataGoEvaluator(new KataGoNetwork(loadKataGoModel(path)), opts);
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+
+  async evaluate(positions: EvalPosition[]): Promise<Evaluation[]> {
+    return this.evaluateSync(positions);
+  }
+
+  /** Same as evaluate, synchronously. */
+  evaluateSync(positions: EvalPosition[]): Evaluation[] {
+    const results: Evaluation[] = new Array(positions.length);
+    const groups = new Map<string, number[]>();
+    positions.forEach((p, i) => {
+      const key = `${p.history.board.width}x${p.history.board.height}`;
+      const g = groups.get(key);
+      if (g) g.push(i); else groups.set(key, [i]);
+    });
+    for (const idx of groups.values()) {
+      for (let start = 0; start < idx.length; start += this.maxBatch) {
+        const chunk = idx.slice(start, start + this.maxBatch);
+        const evals = this.evaluateSameSize(chunk.map((i) => positions[i]));
+        chunk.forEach((i, k) => { results[i] = evals[k]; });
+      }
+    }
+    return results;
+  }
+
+  private evaluateSameSize(positions: EvalPosition[]): Evaluation[] {
+    const { width, height } = positions[0].history.board;
+    const area = width * height;
+    const n = positions.length;
+    const spatial = new Float32Array(n * area * NUM_SPATIAL_FEATURES);
+    const global = new Float32Array(n * NUM_GLOBAL_FEATURES);
+    const perms: Int32Array[] = [];
+    positions.forEach((p, b) => {
+      const pla = p.toMove ?? p.history.toMove;
+      const f = computeFeatures(p.history, pla, this.opts, this.ladders);
+      const perm = symmetryPermutation(p.symmetry ?? 0, width, height);
+      perms.push(perm);
+      applySymmetry(f.spatial, spatial.subarray(b * area * NUM_SPATIAL_FEATURES, (b + 1) * area * NUM_SPATIAL_FEATURES), perm, NUM_SPATIAL_FEATURES);
+      global.set(f.global, b * NUM_GLOBAL_FEATURES);
+    });
+    const raw = this.network.forward(spatial, global, n, height, width);
+    return positions.map((p, b) => this.postProcess(p, raw, b, perms[b]));
+  }
+
+  private postProcess(p: EvalPosition, raw: RawNetOutput, b: number, perm: Int32Array): Evaluation {
+    const hist = p.history;
+    const board = hist.board;
+    const pla = p.toMove ?? hist.toMove;
+    const { width, height } = board;
+    const area = width * height;
+    const model = this.network.model;
+    const pp = model.postProcess;
+
+    // Policy over legal moves and pass.
+    const logits = new Float64Array(area + 1);
+    const legal = new Uint8Array(area + 1);
+    let maxLogit = -Infinity;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        if (!hist.game.isLegal(board.loc(x, y), pla)) continue;
+        legal[i] = 1;
+        logits[i] = raw.policy[b * area + perm[i]];
+        if (logits[i] > maxLogit) maxLogit = logits[i];
+      }
+    }
+    legal[area] = 1;
+    logits[area] = raw.pass[b];
+    if (logits[area] > maxLogit) maxLogit = logits[area];
+    let sum = 0;
+    for (let i = 0; i <= area; i++) if (legal[i]) { logits[i] = Math.exp(logits[i] - maxLogit); sum += logits[i]; }
+    const policy = new Float32Array(area);
+    for (let i = 0; i < area; i++) policy[i] = legal[i] ? logits[i] / sum : -1;
+    const policyPass = Math.fround(logits[area] / sum);
+
+    // Value: win, loss, no-result for the player to move.
+    const v = raw.value.subarray(b * 3, b * 3 + 3);
+    const noResultPossible = hist.rules.ko === 'SIMPLE' || hist.rules.scoring === 'TERRITORY';
+    const noResultLogit = noResultPossible ? v[2] : v[2] - 100000;
+    const maxV = Math.max(v[0], v[1], noResultLogit);
+    const win = Math.exp(v[0] - maxV);
+    const loss = Math.exp(v[1] - maxV);
+    const noRes = noResultPossible ? Math.exp(noResultLogit - maxV) : 0;
+    const vSum = win + loss + noRes;
+    const winProb = win / vSum, lossProb = loss / vSum, noResultProb = noRes / vSum;
+
+    // Scores (conditional on a result, made unconditional with no-result counting as 0).
+    const s = raw.score.subarray(b * raw.scoreChannels, (b + 1) * raw.scoreChannels);
+    let scoreMean = s[0] * pp.scoreMeanMultiplier;
+    const scoreStdev = softPlus(s[1]) * pp.scoreStdevMultiplier;
+    let scoreMeanSq = scoreMean * scoreMean + scoreStdev * scoreStdev;
+    let lead = s[2] * pp.leadMultiplier;
+    const varTimeLeft = softPlus(s[3]) * pp.varianceTimeMultiplier;
+    scoreMean *= 1 - noResultProb;
+    scoreMeanSq *= 1 - noResultProb;
+    lead *= 1 - noResultProb;
+    let shorttermWinlossError = -1;
+    let shorttermScoreError = -1;
+    if (model.version >= 14) {
+      const a = softPlus(s[4] * 0.5), c = softPlus(s[5] * 0.5);
+      shorttermWinlossError = Math.sqrt(a * a * pp.shorttermValueErrorMultiplier);
+      shorttermScoreError = Math.sqrt(c * c * pp.shorttermScoreErrorMultiplier);
+    } else if (model.version >= 10) {
+      shorttermWinlossError = Math.sqrt(softPlus(s[4]) * pp.shorttermValueErrorMultiplier);
+      shorttermScoreError = Math.sqrt(softPlus(s[5]) * pp.shorttermScoreErrorMultiplier);
+    } else if (model.version >= 9) {
+      shorttermWinlossError = softPlus(s[4]);
+      shorttermScoreError = softPlus(s[5]) * 10;
+    }
+
+    const white = pla === WHITE;
+    const sign = white ? 1 : -1;
+    const whiteOwnership = new Float32Array(area);
+    for (let i = 0; i < area; i++) whiteOwnership[i] = sign * Math.tanh(raw.ownership[b * area + perm[i]]);
+    const f = Math.fround;
+    return {
+      width,
+      height,
+      symmetry: p.symmetry ?? 0,
+      policy,
+      policyPass,
+      whiteWin: f(white ? winProb : lossProb),
+      whiteLoss: f(white ? lossProb : winProb),
+      noResult: f(noResultProb),
+      whiteLead: f(sign * lead),
+      whiteScoreSelfplay: f(sign * scoreMean),
+      whiteScoreSelfplaySq: f(scoreMeanSq),
+      varTimeLeft: model.version >= 9 ? f(varTimeLeft) : -1,
+      shorttermWinlossError: f(shorttermWinlossError),
+      shorttermScoreError: f(shorttermScoreError),
+      whiteOwnership,
+    };
+  }
+}
