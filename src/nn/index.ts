@@ -23,7 +23,7 @@ export type { ResBlockOptions } from './res-block.js';
 export { lossAndGrads, globalNorm, clipGradsByGlobalNorm, disposeGrads } from './grads.js';
 export type { NamedGrads } from './grads.js';
 export { Optimizer, isBiasOrNormParam } from './optim/optimizer.js';
-export type { BaseOptions, ParamGroup, OptimizerState } from './optim/optimizer.js';
+export type { BaseOptions, ParamGroup, OptimizerState, Slot } from './optim/optimizer.js';
 export { SGD } from './optim/sgd.js';
 export type { SGDOptions, SGDConfig } from './optim/sgd.js';
 export { Adam, AdamW } from './optim/adam.js';

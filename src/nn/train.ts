@@ -29,6 +29,7 @@ export interface CheckpointOptions {
 }
 
 export interface TrainOptions<B> {
+  /** Checkpointed with its buffers. The loop leaves its train/eval mode alone. */
   model: Module;
   /** Updates exactly the parameters it was built with; they are the ones differentiated. */
   optimizer: Optimizer<BaseOptions>;

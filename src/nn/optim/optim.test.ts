@@ -143,6 +143,8 @@ test('group options apply by predicate; setState rejects mismatched state', () =
   assert.throws(() => opt.step({ nope: tf.zeros([1]) }), /gradient for unknown parameter "nope"/);
   assert.throws(() => opt.step({ 'layer.bias': tf.zeros([3]) }), /gradient for "layer\.bias" has shape \[3\], parameter has \[4\]/);
   assert.throws(() => new SGD(params, { lr: -1 }), /learning rate must be a finite number >= 0/);
+  opt.lr = NaN;
+  assert.throws(() => opt.step(gradsAt(1)), /AdamW: learning rate must be a finite number >= 0, got NaN/);
   assert.throws(() => new Adam(params, { lr: 0.1, beta1: 1 }), /beta1 for "layer\.weight" must be in \[0, 1\)/);
   assert.throws(() => new SGD(params, { lr: 0.1, nesterov: true }), /nesterov .* needs momentum > 0/);
 });

@@ -112,6 +112,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    * ownership of `grads`.
    */
   step(grads: NamedGrads): void {
+    checkLr(this.type, this.lr);
     for (const name of Object.keys(grads)) {
       if (!this.slotByName.has(name)) throw new Error(`${this.type}.step: gradient for unknown parameter "${name}"`);
     }
