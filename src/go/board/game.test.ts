@@ -160,9 +160,18 @@ test('random legal games under every preset: every move checked, superko history
       const loc = legal.length && rng.float() < 0.95 ? legal[rng.int(legal.length)] : PASS;
       g.play(loc);
     }
-    const replay = g.clone();
-    assert.equal(replay.board.hashLo, g.board.hashLo);
-    assert.deepEqual(replay.legalMoves(), g.legalMoves());
+    const copy = g.clone();
+    const replay = new Game({ width: 5, height: 4, rules, komi });
+    for (const m of g.moves) replay.play(m.loc, m.color);
+    for (const other of [copy, replay]) {
+      assert.equal(other.board.hashLo, g.board.hashLo);
+      assert.equal(other.toMove, g.toMove);
+      assert.deepEqual(other.legalMoves(), g.legalMoves());
+    }
+    if (g.moves.length && !g.isOver) {
+      copy.play(copy.legalMoves()[0] ?? PASS);
+      assert.equal(copy.moves.length, g.moves.length + 1, 'the copy is independent');
+    }
   }
 });
 

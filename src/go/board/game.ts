@@ -183,12 +183,17 @@ export class Game {
     return black >= 2 ? black : 0;
   }
 
-  /** A copy that can be played on independently. */
+  /** A copy that can be played on independently (copies boards and history; no replay). */
   clone(): Game {
     const g = new Game({ width: this.width, height: this.height, rules: this.rules, komi: this.komi, toMove: this.initialToMove });
     g.initialBoard.copyFrom(this.initialBoard);
-    g.reset();
-    for (const m of this.moves) g.apply(m.loc, m.color);
+    g.board.copyFrom(this.board);
+    g.toMove = this.toMove;
+    g.moves.push(...this.moves.map((m) => ({ ...m })));
+    g.consecutivePasses = this.consecutivePasses;
+    g.buttonTakenBy = this.buttonTakenBy;
+    g.seen.clear();
+    for (const k of this.seen) g.seen.add(k);
     return g;
   }
 
