@@ -148,23 +148,23 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   try {
     while (step < totalSteps && !stopRequested) {
       const lr = opts.schedule(step);
-      const metrics = tf.tidy(() => {
+      const metrics: StepMetrics = { loss: NaN, lr };
+      tf.tidy(() => {
         const batch = opts.sampleBatch(opts.rng, step);
         const { loss, grads } = lossAndGrads(params, () => opts.loss(batch, step));
-        let gradNorm: number | undefined;
+        metrics.loss = loss.dataSync()[0];
+        if (!Number.isFinite(metrics.loss)) {
+          throw new Error(`train: loss is ${metrics.loss} at step ${step}; stopping before the update (lower the learning rate or clip gradients)`);
+        }
         let used = grads;
         if (opts.maxGradNorm !== undefined) {
           const clipped = clipGradsByGlobalNorm(grads, opts.maxGradNorm);
           used = clipped.grads;
-          gradNorm = clipped.totalNorm;
+          metrics.gradNorm = clipped.totalNorm;
         }
         opts.optimizer.lr = lr;
         opts.optimizer.step(used);
-        const m: StepMetrics = { loss: loss.dataSync()[0], lr };
-        if (gradNorm !== undefined) m.gradNorm = gradNorm;
-        return m as unknown as tf.TensorContainer;
-      }) as unknown as StepMetrics;
-      if (!Number.isFinite(metrics.loss)) throw new Error(`train: loss is ${metrics.loss} at step ${step}; stopping (lower the learning rate or clip gradients)`);
+      });
       lossHistory.push(metrics.loss);
       step++;
       if (checkpoint && step % checkpoint.every === 0) saveNow();
