@@ -11,7 +11,15 @@
         "src/thread_pool.cc",
         "src/gemm_builtin.cc",
         "src/gemm.cc",
-        "src/matmul.cc"
+        "src/matmul.cc",
+        "src/binary.cc",
+        "src/unary.cc",
+        "src/reduce.cc",
+        "src/transpose.cc",
+        "src/softmax.cc",
+        "src/copy.cc",
+        "src/gather.cc",
+        "src/conv.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -82,7 +82,7 @@ if (!nodeDir) fail('no local Node.js headers (include/node/node_api.h) were foun
 const openblas = probeOpenBlas();
 log(`node-gyp ${nodeGyp}, headers ${nodeDir}, OpenBLAS ${openblas ? 'yes' : 'no'}`);
 
-const args = [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`, '--', `-Duse_openblas=${openblas ? 1 : 0}`];
+const args = [nodeGyp, 'rebuild', '--jobs=max', `--nodedir=${nodeDir}`, '--', `-Duse_openblas=${openblas ? 1 : 0}`];
 const r = spawnSync(process.execPath, args, { cwd: nativeDir, encoding: 'utf8', stdio: verbose ? 'inherit' : 'pipe' });
 if (r.status !== 0) {
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n');

@@ -1,6 +1,8 @@
 // Module entry: exports the kernels and a description of the build (BLAS library, threads).
 #include <napi.h>
 
+#include <utility>
+
 #include "args.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -37,7 +39,14 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace gb;
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("selectBlas", Napi::Function::New(env, SelectBlas));
-  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> kernels[] = {
+      {"batchMatMul", BatchMatMul}, {"binary", Binary}, {"addN", AddN}, {"unary", Unary},
+      {"reduce", Reduce}, {"transpose", Transpose}, {"softmax", Softmax}, {"slice", Slice},
+      {"concat", Concat}, {"split", Split}, {"gather", Gather}, {"segmentSum", SegmentSum},
+      {"conv2d", Conv2D}, {"conv2dBackpropInput", Conv2DBackpropInput},
+      {"conv2dBackpropFilter", Conv2DBackpropFilter},
+  };
+  for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;
 }
 

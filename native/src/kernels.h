@@ -6,5 +6,19 @@
 namespace gb {
 
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info);  // matmul.cc
+Napi::Value Binary(const Napi::CallbackInfo& info);       // binary.cc
+Napi::Value AddN(const Napi::CallbackInfo& info);
+Napi::Value Unary(const Napi::CallbackInfo& info);        // unary.cc
+Napi::Value Reduce(const Napi::CallbackInfo& info);       // reduce.cc
+Napi::Value Transpose(const Napi::CallbackInfo& info);    // transpose.cc
+Napi::Value Softmax(const Napi::CallbackInfo& info);      // softmax.cc
+Napi::Value Slice(const Napi::CallbackInfo& info);        // copy.cc
+Napi::Value Concat(const Napi::CallbackInfo& info);
+Napi::Value Split(const Napi::CallbackInfo& info);
+Napi::Value Gather(const Napi::CallbackInfo& info);       // gather.cc
+Napi::Value SegmentSum(const Napi::CallbackInfo& info);
+Napi::Value Conv2D(const Napi::CallbackInfo& info);       // conv.cc
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
 
 }  // namespace gb

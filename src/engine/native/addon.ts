@@ -29,6 +29,28 @@ export interface NativeAddon {
     M: number, N: number, K: number, transA: boolean, transB: boolean,
     bias: Float32Array | null, activation: number, alpha: number,
   ): void;
+  /** Op codes: see BINARY_OPS in kernels/elementwise.ts. Inputs broadcast numpy-style. */
+  binary(op: number, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array, outShape: number[]): void;
+  addN(inputs: Float32Array[], out: Float32Array): void;
+  /** Op codes: see UNARY_OPS in kernels/unary.ts. */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** Op codes: see REDUCE_OPS in kernels/reduce.ts. out holds the kept dims. */
+  reduce(op: number, x: Float32Array, shape: number[], axes: number[], out: Float32Array): void;
+  transpose(x: Float32Array, shape: number[], perm: number[], out: Float32Array): void;
+  /** Row-wise over [rows, cols]. */
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  slice(x: Float32Array, shape: number[], begin: number[], size: number[], out: Float32Array): void;
+  /** Parts are [outer, inner_i]; the joined array is [outer, sum inner_i]. */
+  concat(parts: Float32Array[], outer: number, innerSizes: number[], out: Float32Array): void;
+  split(x: Float32Array, outer: number, innerSizes: number[], parts: Float32Array[]): void;
+  /** x [batch, outer, axisSize, inner], indices [batch, n] -> out [batch, outer, n, inner]. */
+  gather(x: Float32Array, batch: number, outer: number, axisSize: number, inner: number, indices: Int32Array, out: Float32Array): void;
+  /** x [n, inner], ids [n] -> out [segments, inner]. */
+  segmentSum(x: Float32Array, ids: Int32Array, segments: number, inner: number, out: Float32Array): void;
+  /** conv = [N,H,W,Cin,KH,KW,Cout,SH,SW,DH,DW,padTop,padLeft,OH,OW]; NHWC, filter [KH,KW,Cin,Cout]. */
+  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, conv: number[]): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, conv: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, conv: number[]): void;
 }
 
 const DEFAULT_ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'glassbox_native.node');

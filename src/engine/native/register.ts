@@ -3,13 +3,20 @@
 import { tf } from '../tfjs.js';
 import { loadAddon, addonPath } from './addon.js';
 import { NativeBackend } from './backend.js';
+import { convKernels } from './kernels/conv.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
+import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { reduceKernels } from './kernels/reduce.js';
+import { unaryKernels } from './kernels/unary.js';
 import type { CpuKernel, KernelArgs, NativeKernel } from './kernels/types.js';
 
 export const BACKEND_NAME = 'native';
 
 /** Every native kernel, by tfjs kernel name. */
-export const NATIVE_KERNELS: readonly NativeKernel[] = [...matmulKernels];
+export const NATIVE_KERNELS: readonly NativeKernel[] = [
+  ...matmulKernels, ...elementwiseKernels, ...unaryKernels, ...reduceKernels, ...layoutKernels, ...convKernels,
+];
 
 let registered: Record<string, unknown> | null = null;
 

@@ -85,7 +85,7 @@ test('fused MatMul: bias shapes and every activation match cpu', { skip }, () =>
             a: tf.tensor(av, [M, K]),
             b: tb ? tf.transpose(tf.tensor(bv, [K, N])) : tf.tensor(bv, [K, N]),
             transposeB: tb,
-            bias: bias ? tf.tensor(bias[0], bias[1] as number[]) : undefined,
+            bias: bias ? tf.tensor(bias[0], [...bias[1]]) : undefined,
             activation,
             leakyreluAlpha: 0.3,
           }), 1e-4, 1e-3);

@@ -1,0 +1,38 @@
+// Branch-free float exp written so loops over it vectorise (no libm call per element).
+// Cephes-style: exp(x) = 2^k * exp(r), r = x - k ln2, |r| <= ln2/2, degree-6 polynomial;
+// relative error about 2e-7. Overflow gives +inf, deep underflow 0, NaN stays NaN.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+namespace gb {
+
+inline float fast_exp(float x) {
+  const float hi = 88.72283905f, lo = -103.972077f;  // log(FLT_MAX); below lo exp is < 2^-150
+  float xc = x > hi ? hi : x;
+  xc = xc < lo ? lo : xc;
+  // Round x/ln2 to nearest with the 1.5*2^23 trick (valid for |v| < 2^22).
+  const float magic = 12582912.f;
+  const float k = (xc * 1.44269504088896341f + magic) - magic;
+  const float r = (xc - k * 0.693359375f) + k * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float y = p * r * r + r + 1.f;
+  // 2^k as two factors, each a normal float for k in [-150, 128].
+  const int32_t k1 = static_cast<int32_t>(k) >> 1, k2 = static_cast<int32_t>(k) - k1;
+  const int32_t bits1 = (k1 + 127) << 23, bits2 = (k2 + 127) << 23;
+  float s1, s2;
+  std::memcpy(&s1, &bits1, sizeof(s1));
+  std::memcpy(&s2, &bits2, sizeof(s2));
+  float res = (y * s1) * s2;
+  res = x > hi ? std::numeric_limits<float>::infinity() : res;
+  res = x < lo ? 0.f : res;
+  return x != x ? x : res;
+}
+
+}  // namespace gb

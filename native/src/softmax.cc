@@ -1,0 +1,52 @@
+// Softmax and log-softmax over the last axis (tfjs Softmax), numerically stable:
+// y = exp(x - max) / sum(exp(x - max)); log y = x - max - log(sum(exp(x - max))).
+// Layout: x and out are [rows, cols] row-major.
+#include <cmath>
+
+#include "args.h"
+#include "fast_math.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace gb {
+namespace {
+
+__attribute__((target_clones("arch=haswell", "default")))
+void softmax_rows(const float* x, float* y, int64_t r0, int64_t r1, int64_t cols, bool log) {
+  for (int64_t r = r0; r < r1; ++r) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    float m = -INFINITY;
+    for (int64_t c = 0; c < cols; ++c) m = xr[c] > m ? xr[c] : m;
+    float s = 0.f;
+    for (int64_t c = 0; c < cols; ++c) {
+      const float e = fast_exp(xr[c] - m);
+      yr[c] = e;
+      s += e;
+    }
+    if (log) {
+      const float shift = m + std::log(s);
+      for (int64_t c = 0; c < cols; ++c) yr[c] = xr[c] - shift;
+    } else {
+      const float inv = 1.f / s;
+      for (int64_t c = 0; c < cols; ++c) yr[c] *= inv;
+    }
+  }
+}
+
+}  // namespace
+
+// softmax(x, out, rows, cols, log)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  F32 x = f32_arg(info, 0, "x"), out = f32_arg(info, 1, "out");
+  const int64_t rows = int_arg(info, 2, "rows"), cols = int_arg(info, 3, "cols");
+  const bool log = bool_arg(info, 4, "log");
+  require(static_cast<int64_t>(x.size) == rows * cols && out.size == x.size, info, "softmax: sizes differ from rows*cols");
+  if (x.size == 0) return info.Env().Undefined();
+  parallel_for(static_cast<size_t>(rows), std::max<size_t>(1, (1 << 14) / static_cast<size_t>(cols)), [&](size_t lo, size_t hi) {
+    softmax_rows(x.data, out.data, static_cast<int64_t>(lo), static_cast<int64_t>(hi), cols, log);
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace gb

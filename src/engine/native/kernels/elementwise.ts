@@ -1,0 +1,50 @@
+// Broadcasting binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum, SquaredDifference,
+// Pow) and AddN, on float32 tensors.
+import { tf } from '../../tfjs.js';
+import { f32, output, sizeOf, type NativeBackend, type TensorInfo } from '../backend.js';
+import { MIN_NATIVE_ELEMENTS } from './cutoff.js';
+import { input, type CpuKernel, type KernelArgs, type NativeKernel } from './types.js';
+
+/** Op codes shared with native/src/binary.cc. */
+export const BINARY_OPS = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6, Pow: 7 } as const;
+
+/** op(a, b) broadcast, or null when an input is not float32. */
+export function nativeBinary(backend: NativeBackend, op: number, a: TensorInfo, b: TensorInfo): TensorInfo | null {
+  const av = f32(backend, a), bv = f32(backend, b);
+  if (!av || !bv) return null;
+  const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const out = new Float32Array(sizeOf(shape));
+  backend.addon.binary(op, av, a.shape, bv, b.shape, out, shape);
+  return output(backend, shape, out);
+}
+
+function binaryKernel(name: keyof typeof BINARY_OPS): NativeKernel {
+  const op = BINARY_OPS[name];
+  return {
+    kernelName: name,
+    kernelFunc: (args: KernelArgs, cpu: CpuKernel) => {
+      const a = input(args, 'a'), b = input(args, 'b');
+      if (Math.max(sizeOf(a.shape), sizeOf(b.shape)) < MIN_NATIVE_ELEMENTS) return cpu(args);
+      return nativeBinary(args.backend, op, a, b) ?? cpu(args);
+    },
+  };
+}
+
+function addN(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
+  const tensors = Object.values(args.inputs) as TensorInfo[];
+  if (tensors.length === 0 || sizeOf(tensors[0].shape) < MIN_NATIVE_ELEMENTS) return cpu(args);
+  const values: Float32Array[] = [];
+  for (const t of tensors) {
+    const v = f32(args.backend, t);
+    if (!v || t.shape.join() !== tensors[0].shape.join()) return cpu(args);
+    values.push(v);
+  }
+  const out = new Float32Array(values[0].length);
+  args.backend.addon.addN(values, out);
+  return output(args.backend, tensors[0].shape, out);
+}
+
+export const elementwiseKernels: NativeKernel[] = [
+  ...(Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]).map(binaryKernel),
+  { kernelName: 'AddN', kernelFunc: addN },
+];

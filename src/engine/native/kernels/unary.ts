@@ -1,0 +1,34 @@
+// Elementwise unary math on float32 tensors (formulas as in tfjs-backend-cpu).
+import { f32, output, sizeOf, type NativeBackend, type TensorInfo } from '../backend.js';
+import { MIN_NATIVE_ELEMENTS } from './cutoff.js';
+import { input, type CpuKernel, type KernelArgs, type NativeKernel } from './types.js';
+
+/** Op codes shared with native/src/unary.cc, by tfjs kernel name. */
+export const UNARY_OPS = {
+  Neg: 0, Abs: 1, Exp: 2, Log: 3, Sqrt: 4, Rsqrt: 5, Square: 6, Tanh: 7, Sigmoid: 8, Relu: 9, Relu6: 10,
+  Step: 11, Erf: 12, Reciprocal: 13, Elu: 14, LeakyRelu: 15, Log1p: 16, Expm1: 17,
+} as const;
+
+/** op(x) elementwise, or null when x is not float32. `alpha`: Step's value at x <= 0, LeakyRelu's slope. */
+export function nativeUnary(backend: NativeBackend, op: number, x: TensorInfo, alpha = 0): TensorInfo | null {
+  const xv = f32(backend, x);
+  if (!xv) return null;
+  const out = new Float32Array(xv.length);
+  backend.addon.unary(op, xv, out, alpha);
+  return output(backend, x.shape, out);
+}
+
+function unaryKernel(name: keyof typeof UNARY_OPS): NativeKernel {
+  const op = UNARY_OPS[name];
+  return {
+    kernelName: name,
+    kernelFunc: (args: KernelArgs, cpu: CpuKernel) => {
+      const x = input(args, 'x');
+      if (sizeOf(x.shape) < MIN_NATIVE_ELEMENTS) return cpu(args);
+      const alpha = (args.attrs?.alpha as number | undefined) ?? 0;
+      return nativeUnary(args.backend, op, x, alpha) ?? cpu(args);
+    },
+  };
+}
+
+export const unaryKernels: NativeKernel[] = (Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]).map(unaryKernel);
