@@ -15,7 +15,7 @@ import { lossAndGrads } from './grads.js';
 import type { Module } from './module.js';
 
 before(async () => {
-  await initBackend('cpu');
+  await initBackend();
 });
 
 const EPS = 1e-2;

@@ -110,7 +110,7 @@ function record(name: string, c: Case, y: Tensor): void {
 }
 
 before(async () => {
-  await initBackend('cpu');
+  await initBackend();
   // Linear over the last axis of a rank-3 input.
   {
     const lin = new Linear(4, 5, { rng });

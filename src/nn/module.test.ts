@@ -13,7 +13,7 @@ import { lossAndGrads } from './grads.js';
 import * as init from './init.js';
 
 before(async () => {
-  await initBackend('cpu');
+  await initBackend();
 });
 
 class Encoder extends Module {

@@ -90,7 +90,7 @@ let work: string;
 let baseline: RunOutput;
 
 before(async () => {
-  await initBackend('cpu');
+  await initBackend();
   work = mkdtempSync(join(tmpdir(), 'glassbox-train-'));
   baseline = (await runToEnd(join(work, 'baseline'), join(work, 'baseline.json'))).output;
   assert.equal(baseline.lossHistory.length, STEPS);

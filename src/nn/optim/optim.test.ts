@@ -87,7 +87,7 @@ const skip = torchUnavailableReason();
 let torchOut: Record<string, number[]> = {};
 
 before(async () => {
-  await initBackend('cpu');
+  await initBackend();
   if (!skip) {
     const cases = Object.fromEntries(Object.entries(CASES).map(([n, c]) => [n, c.torch]));
     torchOut = runTorch(TORCH_SCRIPT, { cases, w0: [...w0], b0: [...b0], wshape, gw: gw.map((g) => [...g]), gb: gb.map((g) => [...g]), lrs: LRS, bias_lr_scale: BIAS_LR_SCALE });

@@ -31,7 +31,7 @@ if (!values.dir || !values.out) throw new Error('train-fixture: --dir and --out 
 const totalSteps = Number(values.steps);
 const delayMs = Number(values['delay-ms']);
 
-await initBackend('cpu');
+await initBackend();
 const root = new Rng(Number(values.seed));
 
 // Data: 256 points in the plane, labelled by the nearest of three fixed centres.
