@@ -28,6 +28,11 @@ export interface BenchCase<S extends object = object> {
   /** Floating-point operations per run (for `gflops` cases). */
   flops?(shape: S): number;
   peer?: PeerSpec;
+  /**
+   * Measure on every backend in --quick mode too. Otherwise --quick measures only the default
+   * backend (the pure-JS cpu backend takes seconds per train step); full mode measures all.
+   */
+  allBackendsInQuick?: boolean;
 }
 
 function defineCase<S extends object>(c: BenchCase<S>): BenchCase {
@@ -46,6 +51,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
     build: buildSgemm,
     flops: sgemmFlops,
     peer: NUMPY,
+    allBackendsInQuick: true,
   }),
   defineCase<MlpShape>({
     key: 'mlp_step',

@@ -45,7 +45,7 @@ export interface CaseResult {
   key: string;
   title: string;
   unit: 'ms' | 'gflops';
-  /** Per glassbox backend; null when that backend is not available. */
+  /** Per glassbox backend; null when that backend is not available, absent when not run (--quick). */
   glassbox: Partial<Record<BackendName, Measurement | null>>;
   /** The peer's figure, or why there is none (`missing`: not installed, as opposed to a failure). */
   peer: { name: string; measurement: Measurement | null; reason: string | null; missing: boolean } | null;
@@ -108,6 +108,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       continue;
     }
     cases.forEach((c, i) => {
+      if (backend !== info.name && opts.mode === 'quick' && !c.allBackendsInQuick) return;
       log(`${c.key} on ${backend}...`);
       results[i].glassbox[backend] = measureGlassbox(c, scale, plan);
       if (backend === info.name && c.peer) {
