@@ -25,8 +25,9 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags": ["-O3", "-fexceptions"],
-      "cflags_cc": ["-O3", "-fexceptions", "-std=c++17"],
+      # -fno-trapping-math/-fno-math-errno change no results; they let branch-free math vectorise.
+      "cflags": ["-O3", "-fexceptions", "-fno-trapping-math", "-fno-math-errno"],
+      "cflags_cc": ["-O3", "-fexceptions", "-std=c++17", "-fno-trapping-math", "-fno-math-errno"],
       "conditions": [
         ["use_openblas==1", {
           "defines": ["GLASSBOX_OPENBLAS"],

@@ -26,6 +26,12 @@ struct Max { float operator()(float a, float b) const { return (a != a || b != b
 struct Min { float operator()(float a, float b) const { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a < b ? a : b); } };
 struct SqDiff { float operator()(float a, float b) const { return (a - b) * (a - b); } };
 struct Pow { float operator()(float a, float b) const { return std::pow(a, b); } };
+// x^e for the constant exponents models use (GELU's x^3, squares, roots), without pow().
+struct Square { float operator()(float a, float) const { return a * a; } };
+struct Cube { float operator()(float a, float) const { return a * a * a; } };
+struct Sqrt { float operator()(float a, float) const { return std::sqrt(a); } };
+struct Recip { float operator()(float a, float) const { return 1.f / a; } };
+struct First { float operator()(float a, float) const { return a; } };
 
 // Output shape of rank r with per-operand strides (0 where broadcast), after merging dims
 // that are contiguous for both operands and dropping size-1 dims.
@@ -133,7 +139,14 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     case kMax: run(Max{}, a.data, b.data, out.data, p); break;
     case kMin: run(Min{}, a.data, b.data, out.data, p); break;
     case kSquaredDiff: run(SqDiff{}, a.data, b.data, out.data, p); break;
-    case kPow: run(Pow{}, a.data, b.data, out.data, p); break;
+    case kPow:
+      if (b.size == 1 && b.data[0] == 2.f) run(Square{}, a.data, b.data, out.data, p);
+      else if (b.size == 1 && b.data[0] == 3.f) run(Cube{}, a.data, b.data, out.data, p);
+      else if (b.size == 1 && b.data[0] == 0.5f) run(Sqrt{}, a.data, b.data, out.data, p);
+      else if (b.size == 1 && b.data[0] == -1.f) run(Recip{}, a.data, b.data, out.data, p);
+      else if (b.size == 1 && b.data[0] == 1.f) run(First{}, a.data, b.data, out.data, p);
+      else run(Pow{}, a.data, b.data, out.data, p);
+      break;
   }
   return info.Env().Undefined();
 }

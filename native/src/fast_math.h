@@ -3,12 +3,11 @@
 // relative error about 2e-7. Overflow gives +inf, deep underflow 0, NaN stays NaN.
 #pragma once
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
 namespace gb {
 
-inline float fast_exp(float x) {
+__attribute__((always_inline)) inline float fast_exp(float x) {
   const float hi = 88.72283905f, lo = -103.972077f;  // log(FLT_MAX); below lo exp is < 2^-150
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
@@ -26,9 +25,7 @@ inline float fast_exp(float x) {
   // 2^k as two factors, each a normal float for k in [-150, 128].
   const int32_t k1 = static_cast<int32_t>(k) >> 1, k2 = static_cast<int32_t>(k) - k1;
   const int32_t bits1 = (k1 + 127) << 23, bits2 = (k2 + 127) << 23;
-  float s1, s2;
-  std::memcpy(&s1, &bits1, sizeof(s1));
-  std::memcpy(&s2, &bits2, sizeof(s2));
+  const float s1 = __builtin_bit_cast(float, bits1), s2 = __builtin_bit_cast(float, bits2);
   float res = (y * s1) * s2;
   res = x > hi ? std::numeric_limits<float>::infinity() : res;
   res = x < lo ? 0.f : res;

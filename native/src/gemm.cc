@@ -58,6 +58,11 @@ std::string blas_name() {
 
 void sgemm_serial(const GemmArgs& g) {
   if (g.M <= 0 || g.N <= 0) return;
+  if (g.K <= 0) {
+    // An empty sum: C = 0 (C may hold garbage from a recycled buffer).
+    for (int64_t m = 0; m < g.M; ++m) std::fill(g.C + m * g.ldc, g.C + m * g.ldc + g.N, 0.f);
+    return;
+  }
 #ifdef GLASSBOX_OPENBLAS
   if (use_openblas) {
     cblas_sgemm(CblasRowMajor, g.transA ? CblasTrans : CblasNoTrans, g.transB ? CblasTrans : CblasNoTrans,

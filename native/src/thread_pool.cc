@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -20,15 +22,30 @@ namespace {
 
 thread_local bool in_worker = false;
 
-// Workers spin this many pause-iterations (roughly 100-200 us) after a job before sleeping, so
-// back-to-back kernels of a training step do not pay a futex wake-up each time.
-constexpr int kSpinIterations = 40000;
+// Idle workers keep polling this long after a job before sleeping, so the back-to-back kernels
+// of a training step do not each pay a futex wake-up.
+constexpr auto kSpinTime = std::chrono::microseconds(300);
+
+// A job is split into chunks claimed through one atomic ticket holding (generation, chunk
+// count, next chunk index). A claim is a compare-and-swap on the whole ticket, so a thread can
+// only ever claim a real chunk of the current job; the job's other fields stay fixed until
+// every claimed chunk has reported done.
+struct Ticket {
+  static constexpr int kIdxBits = 20, kChunkBits = 20;
+  static constexpr uint64_t kMask = (uint64_t{1} << kIdxBits) - 1;
+  static uint64_t make(uint64_t gen, uint64_t chunks, uint64_t idx) { return (gen << (kIdxBits + kChunkBits)) | (chunks << kIdxBits) | idx; }
+  static uint64_t idx(uint64_t t) { return t & kMask; }
+  static uint64_t chunks(uint64_t t) { return (t >> kIdxBits) & kMask; }
+  static uint64_t gen(uint64_t t) { return t >> (kIdxBits + kChunkBits); }
+};
 
 class Pool {
  public:
+  static constexpr size_t kMaxChunks = Ticket::kMask;
+
   explicit Pool(int threads) : threads_(std::max(1, threads)) {
     // Workers live for the whole process (the pool is never destroyed).
-    for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { loop(); }).detach();
+    for (int i = 1; i < threads_; ++i) std::thread([this] { loop(); }).detach();
   }
   int threads() const { return threads_; }
 
@@ -36,57 +53,67 @@ class Pool {
     std::lock_guard<std::mutex> job_lock(job_mu_);  // one job at a time
     fn_ = &fn;
     n_ = n;
-    chunks_ = chunks;
-    next_.store(0, std::memory_order_relaxed);
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      generation_.fetch_add(1, std::memory_order_release);
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = Ticket::gen(ticket_.load(std::memory_order_relaxed)) + 1;
+    ticket_.store(Ticket::make(gen, chunks, 0), std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard<std::mutex> lk(sleep_mu_);
+      wake_.notify_all();
     }
-    cv_.notify_all();
-    work();
-    while (pending_.load(std::memory_order_acquire) > 0) GB_PAUSE();
+    while (claim_and_run()) {
+    }
+    // Wait for chunks other threads are still running; yield so they can be scheduled.
+    for (int spins = 0; done_.load(std::memory_order_acquire) < chunks; ++spins) {
+      if (spins < 2000) GB_PAUSE();
+      else std::this_thread::yield();
+    }
   }
 
  private:
-  // Claims chunks until none are left. Chunk c covers [c*n/chunks, (c+1)*n/chunks).
-  void work() {
-    for (;;) {
-      size_t c = next_.fetch_add(1, std::memory_order_relaxed);
-      if (c >= chunks_) return;
-      (*fn_)(c * n_ / chunks_, (c + 1) * n_ / chunks_);
+  static bool has_work(uint64_t t) { return Ticket::idx(t) < Ticket::chunks(t); }
+
+  // Claims and runs one chunk of the current job; false when none is left.
+  bool claim_and_run() {
+    uint64_t t = ticket_.load(std::memory_order_acquire);
+    while (has_work(t)) {
+      if (ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        const uint64_t c = Ticket::idx(t), chunks = Ticket::chunks(t);
+        (*fn_)(c * n_ / chunks, (c + 1) * n_ / chunks);
+        done_.fetch_add(1, std::memory_order_release);
+        return true;
+      }
     }
+    return false;
   }
 
   void loop() {
     in_worker = true;
-    uint64_t seen = 0;
     for (;;) {
-      uint64_t g = generation_.load(std::memory_order_acquire);
-      for (int i = 0; g == seen && i < kSpinIterations; ++i) {
+      if (claim_and_run()) continue;
+      // Poll for a while, then sleep until a job is published.
+      const auto until = std::chrono::steady_clock::now() + kSpinTime;
+      bool found = false;
+      for (int i = 0; !found; ++i) {
         GB_PAUSE();
-        g = generation_.load(std::memory_order_acquire);
+        found = has_work(ticket_.load(std::memory_order_acquire));
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
       }
-      if (g == seen) {
-        std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-        g = generation_.load(std::memory_order_acquire);
-      }
-      seen = g;
-      work();
-      pending_.fetch_sub(1, std::memory_order_release);
+      if (found) continue;
+      std::unique_lock<std::mutex> lk(sleep_mu_);
+      sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      wake_.wait(lk, [&] { return has_work(ticket_.load(std::memory_order_seq_cst)); });
+      sleepers_.fetch_sub(1, std::memory_order_relaxed);
     }
   }
 
   int threads_;
-  std::vector<std::thread> workers_;
-  std::mutex job_mu_, mu_;
-  std::condition_variable cv_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
-  std::atomic<size_t> next_{0};
+  std::mutex job_mu_, sleep_mu_;
+  std::condition_variable wake_;
+  std::atomic<uint64_t> ticket_{0};
+  std::atomic<size_t> done_{0};
+  std::atomic<int> sleepers_{0};
   const std::function<void(size_t, size_t)>* fn_ = nullptr;
-  size_t n_ = 0, chunks_ = 0;
+  size_t n_ = 0;
 };
 
 int configured_threads() {
@@ -112,11 +139,13 @@ void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_
   if (n == 0) return;
   grain = std::max<size_t>(grain, 1);
   Pool& p = pool();
-  size_t chunks = std::min<size_t>(static_cast<size_t>(p.threads()), n / grain);
-  if (chunks <= 1 || in_worker) {
+  const size_t threads = static_cast<size_t>(p.threads());
+  if (threads <= 1 || in_worker || n < 2 * grain) {
     fn(0, n);
     return;
   }
+  // A few chunks per thread, so a thread that is descheduled delays only a small piece.
+  const size_t chunks = std::min({n / grain, 4 * threads, Pool::kMaxChunks});
   p.run(n, chunks, fn);
 }
 

@@ -34,7 +34,7 @@ function nativeConv(backend: NativeBackend, x: TensorInfo, filter: TensorInfo, a
   const xv = f32(backend, x), fv = f32(backend, filter);
   if (!xv || !fv || attrs.dataFormat === 'NCHW') return null;
   const info = convInfo(x.shape, filter.shape, attrs);
-  const out = new Float32Array(sizeOf(info.outShape));
+  const out = backend.alloc(sizeOf(info.outShape));
   backend.addon.conv2d(xv, fv, out, geometry(info));
   return output(backend, info.outShape, out);
 }
@@ -49,7 +49,7 @@ function conv2DBackpropInput(args: KernelArgs, cpu: CpuKernel): TensorInfo | Ten
   const dyv = f32(args.backend, dy), fv = f32(args.backend, filter);
   if (!dyv || !fv || attrs.dataFormat === 'NCHW') return cpu(args);
   const info = convInfo(attrs.inputShape, filter.shape, { ...attrs, dilations: 1 });
-  const dx = new Float32Array(sizeOf(info.inShape));
+  const dx = args.backend.alloc(sizeOf(info.inShape));
   args.backend.addon.conv2dBackpropInput(dyv, fv, dx, geometry(info));
   return output(args.backend, info.inShape, dx);
 }
@@ -60,7 +60,7 @@ function conv2DBackpropFilter(args: KernelArgs, cpu: CpuKernel): TensorInfo | Te
   const xv = f32(args.backend, x), dyv = f32(args.backend, dy);
   if (!xv || !dyv || attrs.dataFormat === 'NCHW') return cpu(args);
   const info = convInfo(x.shape, attrs.filterShape, { ...attrs, dilations: 1 });
-  const df = new Float32Array(sizeOf(info.filterShape));
+  const df = args.backend.alloc(sizeOf(info.filterShape));
   args.backend.addon.conv2dBackpropFilter(xv, dyv, df, geometry(info));
   return output(args.backend, info.filterShape, df);
 }

@@ -13,7 +13,7 @@ export function nativeBinary(backend: NativeBackend, op: number, a: TensorInfo, 
   const av = f32(backend, a), bv = f32(backend, b);
   if (!av || !bv) return null;
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  const out = new Float32Array(sizeOf(shape));
+  const out = backend.alloc(sizeOf(shape));
   backend.addon.binary(op, av, a.shape, bv, b.shape, out, shape);
   return output(backend, shape, out);
 }
@@ -39,7 +39,7 @@ function addN(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
     if (!v || t.shape.join() !== tensors[0].shape.join()) return cpu(args);
     values.push(v);
   }
-  const out = new Float32Array(values[0].length);
+  const out = args.backend.alloc(values[0].length);
   args.backend.addon.addN(values, out);
   return output(args.backend, tensors[0].shape, out);
 }

@@ -10,7 +10,7 @@ function transpose(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] 
   const xv = f32(args.backend, x);
   if (!xv || xv.length < MIN_NATIVE_ELEMENTS) return cpu(args);
   const { perm } = args.attrs as { perm: number[] };
-  const out = new Float32Array(xv.length);
+  const out = args.backend.alloc(xv.length);
   args.backend.addon.transpose(xv, x.shape, perm, out);
   return output(args.backend, perm.map((p) => x.shape[p]), out);
 }
@@ -22,7 +22,7 @@ function slice(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const attrs = args.attrs as { begin: number | number[]; size: number | number[] };
   const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size);
   tf.slice_util.assertParamsValid(x, begin, size);
-  const out = new Float32Array(sizeOf(size));
+  const out = args.backend.alloc(sizeOf(size));
   args.backend.addon.slice(xv, x.shape, begin, size, out);
   return output(args.backend, size, out);
 }
@@ -36,7 +36,7 @@ function splitV(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, $axis);
   const outer = sizeOf(x.shape.slice(0, $axis));
   const innerUnit = sizeOf(x.shape.slice($axis + 1));
-  const parts = sizes.map((s) => new Float32Array(outer * s * innerUnit));
+  const parts = sizes.map((s) => args.backend.alloc(outer * s * innerUnit));
   args.backend.addon.split(xv, outer, sizes.map((s) => s * innerUnit), parts);
   return parts.map((p, i) => output(args.backend, x.shape.map((d, k) => (k === $axis ? sizes[i] : d)), p));
 }
@@ -57,7 +57,7 @@ function concat(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
     values.push(v);
   }
   const outer = sizeOf(outShape.slice(0, $axis));
-  const out = new Float32Array(sizeOf(outShape));
+  const out = args.backend.alloc(sizeOf(outShape));
   args.backend.addon.concat(values, outer, tensors.map((t) => sizeOf(t.shape.slice($axis))), out);
   return output(args.backend, outShape, out);
 }
@@ -75,7 +75,7 @@ function gatherV2(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
   const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x, indices, $axis, batchDims);
   if (sizeOf(info.outputShape) < MIN_NATIVE_ELEMENTS || info.batchSize === 0) return cpu(args);
-  const out = new Float32Array(sizeOf(info.outputShape));
+  const out = args.backend.alloc(sizeOf(info.outputShape));
   args.backend.addon.gather(xv, info.batchSize, info.outerSize, info.dimSize, info.sliceSize, iv, out);
   return output(args.backend, info.outputShape, out);
 }
@@ -86,7 +86,7 @@ function unsortedSegmentSum(args: KernelArgs, cpu: CpuKernel): TensorInfo | Tens
   const { numSegments } = args.attrs as { numSegments: number };
   if (!xv || !iv || ids.shape.length !== 1 || x.shape[0] !== ids.shape[0] || xv.length < MIN_NATIVE_ELEMENTS) return cpu(args);
   const innerShape = x.shape.slice(1);
-  const out = new Float32Array(numSegments * sizeOf(innerShape));
+  const out = args.backend.alloc(numSegments * sizeOf(innerShape));
   args.backend.addon.segmentSum(xv, iv, numSegments, sizeOf(innerShape), out);
   return output(args.backend, [numSegments, ...innerShape], out);
 }

@@ -49,7 +49,7 @@ export function nativeMatMul(backend: NativeBackend, a: TensorInfo, b: TensorInf
   }
   const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
   const outBatch = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
-  const out = new Float32Array(sizeOf(outBatch) * M * N);
+  const out = backend.alloc(sizeOf(outBatch) * M * N);
   backend.addon.batchMatMul(
     av, bv, out, outBatch, batchStrides(aBatch, outBatch, M * Ka), batchStrides(bBatch, outBatch, Ka * N),
     M, N, Ka, transposeA, transposeB, opts.bias ?? null, opts.activation ?? 0, opts.alpha ?? 0,

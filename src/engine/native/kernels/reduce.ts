@@ -22,7 +22,7 @@ function reduceKernel(name: keyof typeof REDUCE_OPS): NativeKernel {
       const axes = axis === undefined || axis === null ? x.shape.map((_, d) => d) : tf.util.parseAxisParam(axis, x.shape);
       if (new Set(axes).size !== axes.length) return cpu(args);
       const kept = x.shape.filter((_, d) => !axes.includes(d));
-      const out = new Float32Array(sizeOf(kept));
+      const out = args.backend.alloc(sizeOf(kept));
       args.backend.addon.reduce(op, xv, x.shape, axes, out);
       const shape = keepDims ? x.shape.map((s, d) => (axes.includes(d) ? 1 : s)) : kept;
       return output(args.backend, shape, out);
@@ -37,7 +37,7 @@ function softmax(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const rank = logits.shape.length;
   if (!xv || xv.length < MIN_NATIVE_ELEMENTS || rank === 0 || (dim !== -1 && dim !== rank - 1)) return cpu(args);
   const cols = logits.shape[rank - 1];
-  const out = new Float32Array(xv.length);
+  const out = args.backend.alloc(xv.length);
   args.backend.addon.softmax(xv, out, cols === 0 ? 0 : xv.length / cols, cols, false);
   return output(args.backend, logits.shape, out);
 }

@@ -13,7 +13,7 @@ export const UNARY_OPS = {
 export function nativeUnary(backend: NativeBackend, op: number, x: TensorInfo, alpha = 0): TensorInfo | null {
   const xv = f32(backend, x);
   if (!xv) return null;
-  const out = new Float32Array(xv.length);
+  const out = backend.alloc(xv.length);
   backend.addon.unary(op, xv, out, alpha);
   return output(backend, x.shape, out);
 }
