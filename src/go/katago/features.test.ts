@@ -22,7 +22,7 @@ function plane(f: Features, feature: number): string[] {
 }
 
 function history(size: number, rules: string, komi: number, moves: [string, string][]): KataGoHistory {
-  const h = new KataGoHistory(size, size, rulesPreset(rules).rules, komi);
+  const h = new KataGoHistory({ width: size, rules: rulesPreset(rules).rules, komi });
   for (const [c, v] of moves) {
     const p = parseGtpVertex(v, size, size);
     h.play(p === 'pass' ? PASS : h.board.locOfPoint(p), c === 'B' ? BLACK : WHITE);
@@ -116,7 +116,7 @@ test('komi: territory scoring counts stones played, handicap bonus counts leadin
 });
 
 test('komi parity wave: triangle wave through the komis that allow a draw', () => {
-  const wave = (size: number, komi: number, pla: 1 | 2): number => computeFeatures(new KataGoHistory(size, size, rulesPreset('tromp-taylor').rules, komi), pla).global[18];
+  const wave = (size: number, komi: number, pla: 1 | 2): number => computeFeatures(new KataGoHistory({ width: size, rules: rulesPreset('tromp-taylor').rules, komi }), pla).global[18];
   assert.equal(wave(19, 7.5, WHITE), 0.5); // odd area: draws possible at odd komi; 7.5 is 0.5 above 7
   assert.equal(wave(19, 7, WHITE), 0);
   assert.equal(wave(19, 8, WHITE), 0);

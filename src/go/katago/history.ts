@@ -6,7 +6,7 @@
 // end the game when a player passes again in the same position), the button, and whether the game
 // has ended (two passes; territory scoring stops at the end of the normal phase, as KataGo's GTP
 // engine does without its cleanup phase).
-import { BLACK, Board, Game, PASS, WHITE, type Color, type Rules, opponent } from '../board/index.js';
+import { BLACK, Board, Game, PASS, WHITE, type Color, type GameSetup, type Rules, opponent } from '../board/index.js';
 
 export class KataGoHistory {
   readonly game: Game;
@@ -26,13 +26,54 @@ export class KataGoHistory {
   numApproxValidTurnsThisPhase = 0;
   /** Position keys since the last pass, for simple-ko no-result by threefold repetition. */
   private koHashHistory: string[] = [];
+  /** Black stones on the initial board, or -1 when white stones are there too (no handicap game). */
+  private readonly initialBlack: number;
 
-  constructor(width: number, height: number, rules: Rules, komi: number) {
-    this.game = new Game({ width, height, rules, komi });
-    this.prev1 = this.game.board.clone();
+  /** A game from `setup` (default: empty board, black first) with KataGo's bookkeeping. */
+  constructor(setup: GameSetup & { rules: Rules; komi: number }) {
+    this.game = new Game(setup);
+    const b = this.game.board;
+    this.prev1 = b.clone();
     this.prev2 = this.prev1;
-    this.hasButton = rules.hasButton;
-    this.koHashHistory.push(this.koKey(this.game.board, BLACK));
+    this.hasButton = setup.rules.hasButton;
+    let black = 0, white = 0;
+    for (let i = 0; i < b.stones.length; i++) {
+      if (b.stones[i] === BLACK) black++;
+      else if (b.stones[i] === WHITE) white++;
+    }
+    this.initialBlack = white === 0 ? black : -1;
+    // Territory scoring counts the setup stones as moves already played.
+    if (setup.rules.scoring === 'TERRITORY') this.whiteBonusScore = black - white;
+    this.whiteHandicapBonusScore = this.handicapBonus();
+    this.koHashHistory.push(this.koKey(b, this.game.toMove));
+  }
+
+  /** The history of a rules-engine game: its initial position and moves replayed. */
+  static fromGame(game: Game): KataGoHistory {
+    const init = game.initialPosition();
+    const setup: { x: number; y: number; color: Color }[] = [];
+    for (let y = 0; y < init.height; y++) {
+      for (let x = 0; x < init.width; x++) {
+        const s = init.at(x, y);
+        if (s === BLACK || s === WHITE) setup.push({ x, y, color: s });
+      }
+    }
+    const h = new KataGoHistory({ width: game.width, height: game.height, rules: game.rules, komi: game.komi, setup, toMove: game.firstToMove });
+    for (const m of game.moves) h.play(m.loc, m.color);
+    return h;
+  }
+
+  /** The current position with `pla` to move and no history (as KataGo does when asked about the other player). */
+  withoutHistory(pla: Color): KataGoHistory {
+    const b = this.board;
+    const setup: { x: number; y: number; color: Color }[] = [];
+    for (let y = 0; y < b.height; y++) {
+      for (let x = 0; x < b.width; x++) {
+        const s = b.at(x, y);
+        if (s === BLACK || s === WHITE) setup.push({ x, y, color: s });
+      }
+    }
+    return new KataGoHistory({ width: b.width, height: b.height, rules: this.rules, komi: this.game.komi, setup, toMove: pla });
   }
 
   get board(): Board {
@@ -81,20 +122,25 @@ export class KataGoHistory {
     return pla === WHITE ? white : -white;
   }
 
-  /** Handicap stones as KataGo counts them: leading black moves, skipping isolated white passes. */
-  private handicapStones(): number {
-    let black = 0;
+  /**
+   * White's handicap bonus: handicap stones as KataGo counts them (black setup stones plus leading
+   * black moves, skipping isolated white passes; none if white has setup stones or fewer than two).
+   */
+  private handicapBonus(): number {
+    if (this.rules.whiteHandicapBonus === '0' || this.initialBlack < 0) return 0;
+    let black = this.initialBlack;
     const moves = this.game.moves;
     for (let i = 0; i < moves.length; i++) {
       const m = moves[i];
       if (m.color !== BLACK) {
-        if (i + 1 < moves.length && moves[i + 1].color !== BLACK) { black = 0; break; }
+        if (i + 1 < moves.length && moves[i + 1].color !== BLACK) { black = this.initialBlack; break; }
         if (m.loc === PASS) continue;
         break;
       }
       if (m.loc !== PASS) black++;
     }
-    return black <= 1 ? 0 : black;
+    const n = black <= 1 ? 0 : black;
+    return this.rules.whiteHandicapBonus === 'N' ? n : n > 1 ? n - 1 : 0;
   }
 
   /** Plays a move (either colour, as GTP allows); throws a clear error when it is illegal. */
@@ -128,10 +174,7 @@ export class KataGoHistory {
 
     if (this.rules.scoring === 'TERRITORY' && loc !== PASS) this.whiteBonusScore += color === BLACK ? 1 : -1;
     if (color === WHITE && loc !== PASS) this.whiteHasMoved = true;
-    if (!this.whiteHasMoved && color === BLACK && this.rules.whiteHandicapBonus !== '0') {
-      const n = this.handicapStones();
-      this.whiteHandicapBonusScore = this.rules.whiteHandicapBonus === 'N' ? n : n > 1 ? n - 1 : 0;
-    }
+    if (!this.whiteHasMoved && color === BLACK) this.whiteHandicapBonusScore = this.handicapBonus();
 
     if (this.consecutiveEndingPasses >= 2 || spightlikeEnd) {
       if (this.rules.scoring === 'AREA') {

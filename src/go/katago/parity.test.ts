@@ -41,7 +41,7 @@ interface Reference {
 }
 
 function replay(r: Reference): KataGoHistory {
-  const h = new KataGoHistory(r.width, r.height, parseRules(r.rules).rules, r.komi);
+  const h = new KataGoHistory({ width: r.width, height: r.height, rules: parseRules(r.rules).rules, komi: r.komi });
   for (const [c, v] of r.moves) h.play(h.board.locOfPoint(parseGtpVertex(v, r.width, r.height)), parseColor(c));
   assert.equal(h.toMove, parseColor(r.toMove), 'player to move after replay');
   return h;
