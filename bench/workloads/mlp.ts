@@ -25,7 +25,7 @@ export function buildMlpStep(shape: MlpShape, seed = 1): Workload {
   const params = model.namedParameters();
   const x = init.normal(rng, [batch, sizes[0]]);
   const labels = tf.tensor1d(new Int32Array(batch).map(() => rng.int(classes)), 'int32');
-  const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32');
+  const oneHot = tf.tidy(() => tf.cast(tf.oneHot(labels, classes), 'float32'));
   const opt = makeAdamW(params, shape.optimizer);
   const loss = (): tf.Scalar => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(model.forward(x))), 1))) as tf.Scalar;
 

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/engine/backend.js';
+import { tf } from '../../src/engine/tfjs.js';
 import { BENCH_CASES, selectCases } from '../../bench/cases.js';
 import { benchJson, checkAgainstPeer, runBench, PLANS } from '../../bench/harness.js';
 import { formatBenchTable } from '../../bench/table.js';
@@ -62,6 +63,21 @@ test('a tiny run produces the --json structure with numbers', async () => {
   }
   const table = formatBenchTable(result);
   for (const c of BENCH_CASES) assert.ok(table.includes(c.title), `table row for ${c.key}`);
+});
+
+test('workloads free what they allocate', async () => {
+  await initBackend();
+  for (const c of BENCH_CASES) {
+    const before = tf.memory().numTensors;
+    const w = c.build(c.shapes.tiny);
+    w.run();
+    const afterOne = tf.memory().numTensors;
+    w.run();
+    w.run();
+    assert.equal(tf.memory().numTensors, afterOne, `${c.key}: tensors leak per run`);
+    w.dispose();
+    assert.equal(tf.memory().numTensors, before, `${c.key}: tensors left after dispose`);
+  }
 });
 
 for (const c of BENCH_CASES.filter((c) => c.peer?.name === 'torch')) {
