@@ -15,6 +15,12 @@ except ImportError as e:
     fail("numpy is not importable: %s" % e, missing=True)
 
 
+def configured_blas():
+    """The BLAS numpy was built against (np.show_config's data), when the loaded library is unknown."""
+    info = getattr(np.__config__, "blas_opt_info", None) or getattr(np.__config__, "blas_ilp64_opt_info", None)
+    return ["built against %s" % ", ".join(info.get("libraries", []))] if info else []
+
+
 def main():
     req = read_request()
     if req["mode"] == "check":
@@ -29,7 +35,7 @@ def main():
     b = rng.uniform(-1, 1, (n, n)).astype(np.float32)
     c = np.empty((n, n), dtype=np.float32)
     timing = time_runs(lambda: np.matmul(a, b, out=c), req["plan"])
-    timing["facts"] = {"version": np.__version__, "blas": loaded_blas_libraries()}
+    timing["facts"] = {"version": np.__version__, "blas": loaded_blas_libraries() or configured_blas()}
     reply(timing)
 
 
