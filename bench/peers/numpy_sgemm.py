@@ -18,7 +18,7 @@ except ImportError as e:
 def configured_blas():
     """The BLAS numpy was built against (np.show_config's data), when the loaded library is unknown."""
     info = getattr(np.__config__, "blas_opt_info", None) or getattr(np.__config__, "blas_ilp64_opt_info", None)
-    return ["built against %s" % ", ".join(info.get("libraries", []))] if info else []
+    return ["built against %s" % ", ".join(sorted(set(info.get("libraries", []))))] if info else []
 
 
 def main():
