@@ -26,7 +26,10 @@ export interface BenchOptions {
   mode: BenchMode;
   /** Cases to run (default: all). */
   cases?: readonly BenchCase[];
-  /** Backends to measure (default: the default backend, plus `cpu` when the default is another). */
+  /**
+   * Backends to measure, the first that loads being the primary one whose figures are compared
+   * with the peers (default: the default backend, plus `cpu` when the default is another).
+   */
   backends?: readonly BackendName[];
   /** Shapes: `full` unless a test asks for `tiny`. */
   scale?: Scale;
@@ -55,7 +58,9 @@ export interface BenchResult {
   machine: MachineFacts;
   mode: BenchMode;
   scale: Scale;
-  defaultBackend: BackendName;
+  /** The primary backend: the `glassbox_ms` figures and the ratios use it. */
+  primaryBackend: BackendName;
+  /** The backends measured, primary first. */
   backends: BackendName[];
   cases: CaseResult[];
 }
@@ -75,10 +80,11 @@ function measureGlassbox(c: BenchCase, scale: Scale, plan: RepetitionPlan): Meas
   }
 }
 
-function measurePeer(c: BenchCase, scale: Scale, plan: RepetitionPlan, threads: number, machine: MachineFacts): CaseResult['peer'] {
+/** Runs a case's peer with the primary backend's thread count; records the peer's facts in `machine`. */
+function measurePeer(c: BenchCase, scale: Scale, plan: RepetitionPlan, machine: MachineFacts): CaseResult['peer'] {
   if (!c.peer) return null;
   const shape = c.shapes[scale];
-  const r = runPeer(c.peer.script, { mode: 'time', case: c.key, shape, plan }, threads);
+  const r = runPeer(c.peer.script, { mode: 'time', case: c.key, shape, plan }, machine.threads);
   if (!r.ok) return { name: c.peer.name, measurement: null, reason: r.reason, missing: r.missing };
   const reply = r.reply as { median_ms: number; min_ms: number; reps: number; facts?: Record<string, unknown> };
   if (reply.facts) machine[c.peer.name] = reply.facts;
@@ -91,39 +97,41 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const plan = opts.plan ?? PLANS[opts.mode];
   const cases = opts.cases ?? BENCH_CASES;
   const log = opts.log ?? (() => {});
-  const info = await initBackend();
-  const machine = machineFacts(info);
-  machine.python = findPython();
-  const backends = opts.backends ?? (info.name === 'cpu' ? ['cpu'] : [info.name, 'cpu']);
+  const defaultInfo = await initBackend();
+  const requested = opts.backends ?? (defaultInfo.name === 'cpu' ? ['cpu'] : [defaultInfo.name, 'cpu']);
   const results: CaseResult[] = cases.map((c) => ({ key: c.key, title: c.title, unit: c.unit, glassbox: {}, peer: null }));
-  if (info.name !== 'native') for (const r of results) r.glassbox.native = null;
+  if (defaultInfo.name !== 'native') for (const r of results) r.glassbox.native = null;
 
-  // The default backend first, each case followed at once by its peer (so both see the same
-  // machine load); then the other backends.
-  const order = [...backends].sort((a, b) => Number(b === info.name) - Number(a === info.name));
-  for (const backend of order) {
+  // The first backend that loads is the primary one: its figures are `glassbox_ms`, its threads
+  // are the peers' threads, and each of its cases is followed at once by the peer (so both see
+  // the same machine load). Then the other backends.
+  let primary: { name: BackendName; machine: MachineFacts } | null = null;
+  for (const backend of requested) {
     const active = await initBackend(backend);
     if (active.name !== backend) {
       for (const r of results) r.glassbox[backend] = null;
       continue;
     }
+    if (!primary) {
+      primary = { name: backend, machine: machineFacts(active) };
+      primary.machine.backendFallback ??= defaultInfo.fallbackReason;
+    }
+    const isPrimary = primary.name === backend;
     cases.forEach((c, i) => {
-      if (backend !== info.name && opts.mode === 'quick' && !c.allBackendsInQuick) return;
+      if (!isPrimary && opts.mode === 'quick' && !c.allBackendsInQuick) return;
       log(`${c.key} on ${backend}...`);
       results[i].glassbox[backend] = measureGlassbox(c, scale, plan);
-      if (backend === info.name && c.peer) {
+      if (isPrimary && c.peer) {
         log(`${c.key} on ${c.peer.name}...`);
-        results[i].peer = measurePeer(c, scale, plan, machine.threads, machine);
+        results[i].peer = measurePeer(c, scale, plan, primary!.machine);
       }
     });
   }
-  if (!order.includes(info.name)) {
-    cases.forEach((c, i) => {
-      if (c.peer) results[i].peer = measurePeer(c, scale, plan, machine.threads, machine);
-    });
-  }
-  await initBackend(info.name);
-  return { machine, mode: opts.mode, scale, defaultBackend: info.name, backends: order, cases: results };
+  if (!primary) throw new Error(`bench: none of the backends ${requested.join(', ')} could load`);
+  await initBackend(defaultInfo.name);
+  primary.machine.python = findPython();
+  const backends = requested.filter((b) => results.some((r) => r.glassbox[b]));
+  return { machine: primary.machine, mode: opts.mode, scale, primaryBackend: primary.name, backends, cases: results };
 }
 
 /** glassbox time over peer time for the default backend (for GFLOP/s figures: peer over glassbox). */
@@ -143,7 +151,7 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
     const reps: Record<string, number> = {};
     for (const [b, m] of Object.entries(r.glassbox)) if (m) reps[b] = m.reps;
     if (r.peer?.measurement) reps[r.peer.name] = r.peer.measurement.reps;
-    const ratio = timeRatio(r, result.defaultBackend);
+    const ratio = timeRatio(r, result.primaryBackend);
     const entry: Record<string, unknown> = {};
     if (r.unit === 'gflops') {
       const names = new Set<string>(['native', 'cpu', ...Object.keys(r.glassbox)]);
@@ -153,10 +161,10 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
       }
       if (r.peer) entry[`${r.peer.name}_gflops`] = r.peer.measurement ? round(r.peer.measurement.value) : null;
     } else {
-      const m = r.glassbox[result.defaultBackend];
+      const m = r.glassbox[result.primaryBackend];
       entry.glassbox_ms = m ? round(m.value) : null;
       if (r.peer) entry[`${r.peer.name}_ms`] = r.peer.measurement ? round(r.peer.measurement.value) : null;
-      entry.backend = result.defaultBackend;
+      entry.backend = result.primaryBackend;
       entry.ms_by_backend = Object.fromEntries(Object.entries(r.glassbox).map(([b, x]) => [b, x ? round(x.value) : null]));
     }
     entry.ratio = ratio === null ? null : round(ratio);

@@ -10,8 +10,9 @@ export interface MachineFacts {
   platform: string;
   node: string;
   tfjs: string;
-  /** The default (best available) backend; the `glassbox_ms` figures use it. */
+  /** The primary backend (the default, best available one unless --backends says otherwise); `glassbox_ms` uses it. */
   backend: string;
+  /** Why the default backend is not native, if so. */
   backendFallback: string | null;
   /** Threads glassbox computes with; the PyTorch and numpy peers get the same number. */
   threads: number;

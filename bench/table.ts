@@ -15,18 +15,18 @@ function pad(rows: string[][]): string {
 }
 
 export function formatBenchTable(result: BenchResult): string {
-  const backends: BackendName[] = result.defaultBackend === 'native' ? result.backends : ['native', ...result.backends];
-  const header = ['case', ...backends.map((b) => `glassbox ${b}`), 'peer', `time ratio ${result.defaultBackend}/peer`];
+  const backends: BackendName[] = result.backends.includes('native') ? result.backends : ['native', ...result.backends];
+  const header = ['case', ...backends.map((b) => `glassbox ${b}`), 'peer', `time ratio ${result.primaryBackend}/peer`];
   const rows = [header];
   for (const r of result.cases) {
     const peer = r.peer ? `${r.peer.name} ${r.peer.measurement ? cell(r.peer.measurement, r.unit) : 'n/a'}` : '-';
-    const ratio = timeRatio(r, result.defaultBackend);
+    const ratio = timeRatio(r, result.primaryBackend);
     rows.push([r.title, ...backends.map((b) => cell(r.glassbox[b], r.unit)), peer, ratio === null ? '-' : `${ratio.toFixed(2)}x`]);
   }
   const m = result.machine;
   const facts = [
     `machine  ${m.cores} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, load average ${m.loadAverage1m} at start`,
-    `glassbox node ${m.node}, tfjs ${m.tfjs}, default backend ${m.backend}${m.backendFallback ? ` (${m.backendFallback})` : ''}, BLAS ${m.blas}`,
+    `glassbox node ${m.node}, tfjs ${m.tfjs}, backend ${m.backend}${m.backendFallback ? ` (${m.backendFallback})` : ''}, BLAS ${m.blas}`,
     `threads  ${m.threads} (${m.threadsSource}); the peers run with the same number, OMP_WAIT_POLICY=PASSIVE`,
   ];
   const torch = m.torch as { version?: string; threads?: number } | undefined;
