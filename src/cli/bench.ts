@@ -1,7 +1,7 @@
 // `glassbox bench`: parsing only; the harness lives in bench/.
 import type { Command } from 'commander';
 import { benchJson, runBench } from '../../bench/harness.js';
-import { selectCases } from '../../bench/cases.js';
+import { BENCH_CASES, selectCases } from '../../bench/cases.js';
 import { formatBenchTable } from '../../bench/table.js';
 import { BACKEND_NAMES, type BackendName } from '../engine/backend.js';
 
@@ -20,8 +20,8 @@ export function registerBench(program: Command): void {
     .description('benchmark sgemm, MLP and transformer training steps and a conv trunk against numpy and PyTorch')
     .option('--quick', 'fewer repetitions (a couple of minutes in all)')
     .option('--json', 'print one JSON object on the last line')
-    .option('--only <cases>', 'comma-separated cases: sgemm, mlp_step, block_step, conv_trunk')
-    .option('--backends <list>', 'glassbox backends to measure (default: the default backend, and cpu)')
+    .option('--only <cases>', `comma-separated cases: ${BENCH_CASES.map((c) => c.key).join(', ')}`)
+    .option('--backends <list>', 'glassbox backends to measure, the first compared with the peers (default: the default backend, and cpu)')
     .action(async (opts: { quick?: boolean; json?: boolean; only?: string; backends?: string }) => {
       const result = await runBench({
         mode: opts.quick ? 'quick' : 'full',
