@@ -18,6 +18,8 @@ export interface EvalPosition {
   toMove?: Color;
   /** Symmetry 0-7 (default 0). */
   symmetry?: number;
+  /** KataGo's policy optimism in [0, 1] (version 12+ nets; default 0): blends toward the optimistic policy. */
+  policyOptimism?: number;
 }
 
 export interface Evaluation {
@@ -123,7 +125,13 @@ export class KataGoEvaluator implements Evaluator {
     const model = this.network.model;
     const pp = model.postProcess;
 
-    // Policy over legal moves and pass.
+    // Policy over legal moves and pass, blended toward the optimistic policy if asked.
+    const opt = p.policyOptimism ?? 0;
+    if (!(opt >= 0 && opt <= 1)) throw new Error(`policyOptimism must be in [0, 1], got ${opt}`);
+    const boardLogit = (j: number): number => {
+      const base = raw.policy[b * area + j];
+      return raw.optimisticPolicy && opt > 0 ? base + (raw.optimisticPolicy[b * area + j] - base) * opt : base;
+    };
     const logits = new Float64Array(area + 1);
     const legal = new Uint8Array(area + 1);
     let maxLogit = -Infinity;
@@ -132,12 +140,12 @@ export class KataGoEvaluator implements Evaluator {
         const i = y * width + x;
         if (!hist.game.isLegal(board.loc(x, y), pla)) continue;
         legal[i] = 1;
-        logits[i] = raw.policy[b * area + perm[i]];
+        logits[i] = boardLogit(perm[i]);
         if (logits[i] > maxLogit) maxLogit = logits[i];
       }
     }
     legal[area] = 1;
-    logits[area] = raw.pass[b];
+    logits[area] = raw.optimisticPass && opt > 0 ? raw.pass[b] + (raw.optimisticPass[b] - raw.pass[b]) * opt : raw.pass[b];
     if (logits[area] > maxLogit) maxLogit = logits[area];
     let sum = 0;
     for (let i = 0; i <= area; i++) if (legal[i]) { logits[i] = Math.exp(logits[i] - maxLogit); sum += logits[i]; }

@@ -27,6 +27,9 @@ export interface RawNetOutput {
   policy: Float32Array;
   /** [batch] pass logits. */
   pass: Float32Array;
+  /** The optimistic policy's board and pass logits (second channel, version 12 and newer), or null. */
+  optimisticPolicy: Float32Array | null;
+  optimisticPass: Float32Array | null;
   /** [batch, 3] win, loss, no-result logits. */
   value: Float32Array;
   /** [batch, scoreChannels] score-head outputs (4 for version 8, 6 from version 9). */
@@ -110,12 +113,12 @@ export class KataGoNetwork {
       p1 = tf.add(p1, this.bias4(tf.matMul(g1Pooled, this.mat(ph.gpoolToBias))));
       p1 = this.normAct(p1, ph.p1Norm, ph.p1Activation, ctx);
       const policy4 = this.conv(p1, ph.p2Conv);
-      const policy = tf.reshape(tf.slice(policy4, [0, 0, 0, 0], [batch, height, width, 1]), [batch, height * width]);
+      const P = ph.outChannels;
+      const policy = tf.reshape(policy4, [batch, height * width, P]);
       let pass = tf.matMul(g1Pooled, this.mat(ph.gpoolToPass));
       if (ph.passBias && ph.passActivation && ph.gpoolToPass2) {
         pass = tf.matMul(this.activate(tf.add(pass, this.mat(ph.passBias)), ph.passActivation), this.mat(ph.gpoolToPass2));
       }
-      pass = tf.reshape(tf.slice(pass, [0, 0], [batch, 1]), [batch]);
 
       const vh = m.valueHead;
       const v1 = this.normAct(this.conv(trunk, vh.v1Conv), vh.v1Norm, vh.v1Activation, ctx);
@@ -126,12 +129,26 @@ export class KataGoNetwork {
       const ownership = tf.reshape(this.conv(v1, vh.ownershipConv), [batch, height * width]);
       return [policy, pass, value, score, ownership];
     });
-    const [policy, pass, value, score, ownership] = outs.map((o) => {
+    const [policyAll, passAll, value, score, ownership] = outs.map((o) => {
       const d = o.dataSync() as Float32Array;
       o.dispose();
       return d;
     });
-    return { batch, height, width, policy, pass, value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership };
+    // Split the interleaved policy channels.
+    const P = m.policyHead.outChannels;
+    const channel = (all: Float32Array, c: number): Float32Array => {
+      const out = new Float32Array(all.length / P);
+      for (let i = 0; i < out.length; i++) out[i] = all[i * P + c];
+      return out;
+    };
+    return {
+      batch, height, width,
+      policy: P === 1 ? policyAll : channel(policyAll, 0),
+      pass: P === 1 ? passAll : channel(passAll, 0),
+      optimisticPolicy: P > 1 ? channel(policyAll, 1) : null,
+      optimisticPass: P > 1 ? channel(passAll, 1) : null,
+      value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership,
+    };
   }
 
   private conv(x: Tensor, layer: ConvLayer): T4 {
