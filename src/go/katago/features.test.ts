@@ -125,3 +125,17 @@ test('komi parity wave: triangle wave through the komis that allow a draw', () =
   assert.equal(wave(8, 7.5, WHITE), -0.5); // even area: draws at even komi
   assert.equal(wave(8, 6.5, WHITE), 0.5);
 });
+
+test('the position without history (kata-raw-nn for the other player) keeps the stones-played komi bonus', () => {
+  const h = history(7, 'japanese', 6.5, [
+    ['B', 'D5'], ['W', 'E5'], ['B', 'C4'], ['W', 'D4'], ['B', 'D3'], ['W', 'F4'], ['B', 'A1'], ['W', 'E3'], ['B', 'E4'],
+  ]);
+  assert.equal(h.whiteBonusScore, 1);
+  const fresh = h.withoutHistory(BLACK);
+  assert.equal(fresh.toMove, BLACK);
+  assert.equal(fresh.whiteBonusScore, 1, 'captured white D4 still counts as a white move');
+  assert.equal(fresh.board.koLoc, PASS, 'the ko ban is lifted');
+  const f = computeFeatures(fresh, BLACK);
+  assert.equal(plane(f, 9).join('').includes('1'), false, 'no move history');
+  assert.equal(f.global[5], -(6.5 + 1) / 20);
+});

@@ -73,7 +73,10 @@ export class KataGoHistory {
         if (s === BLACK || s === WHITE) setup.push({ x, y, color: s });
       }
     }
-    return new KataGoHistory({ width: b.width, height: b.height, rules: this.rules, komi: this.game.komi, setup, toMove: pla });
+    const h = new KataGoHistory({ width: b.width, height: b.height, rules: this.rules, komi: this.game.komi, setup, toMove: pla });
+    // Territory scoring also counts the stones captured so far as moves played.
+    if (this.rules.scoring === 'TERRITORY') h.whiteBonusScore += b.captures[WHITE] - b.captures[BLACK];
+    return h;
   }
 
   get board(): Board {
