@@ -19,7 +19,8 @@
         "src/softmax.cc",
         "src/copy.cc",
         "src/gather.cc",
-        "src/conv.cc"
+        "src/conv.cc",
+        "src/optim.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

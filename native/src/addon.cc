@@ -44,7 +44,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"reduce", Reduce}, {"transpose", Transpose}, {"softmax", Softmax}, {"slice", Slice},
       {"concat", Concat}, {"split", Split}, {"gather", Gather}, {"segmentSum", SegmentSum},
       {"conv2d", Conv2D}, {"conv2dBackpropInput", Conv2DBackpropInput},
-      {"conv2dBackpropFilter", Conv2DBackpropFilter},
+      {"conv2dBackpropFilter", Conv2DBackpropFilter}, {"adamUpdate", AdamUpdate},
   };
   for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -88,7 +88,9 @@ void sgemm_parallel(const GemmArgs& g) {
   const int64_t len = split_rows ? g.M : g.N;
   const int64_t unit = 16;
   const int64_t units = (len + unit - 1) / unit;
-  parallel_for(static_cast<size_t>(units), 1, [&](size_t u0, size_t u1) {
+  // One block per thread: every extra block would pack the other operand again.
+  const size_t grain = static_cast<size_t>(std::max<int64_t>(1, units / threads));
+  parallel_for(static_cast<size_t>(units), grain, [&](size_t u0, size_t u1) {
     const int64_t lo = static_cast<int64_t>(u0) * unit;
     const int64_t hi = std::min(len, static_cast<int64_t>(u1) * unit);
     GemmArgs part = g;

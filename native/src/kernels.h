@@ -20,5 +20,6 @@ Napi::Value SegmentSum(const Napi::CallbackInfo& info);
 Napi::Value Conv2D(const Napi::CallbackInfo& info);       // conv.cc
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info);  // optim.cc
 
 }  // namespace gb

@@ -51,6 +51,11 @@ export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, conv: number[]): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, conv: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, conv: number[]): void;
+  /** Fused Adam/AdamW step; m, v updated in place (see native/src/optim.cc). */
+  adamUpdate(
+    p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array,
+    beta1: number, beta2: number, eps: number, stepSize: number, decay: number, l2: number, bc2Sqrt: number,
+  ): void;
 }
 
 const DEFAULT_ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'glassbox_native.node');

@@ -8,3 +8,5 @@ export { BACKEND_NAME, NATIVE_KERNELS } from './register.js';
 export async function registerNativeBackend(): Promise<Record<string, unknown>> {
   return registerNative();
 }
+export { nativeAdamUpdate } from './fused.js';
+export type { AdamStep } from './fused.js';

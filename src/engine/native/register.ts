@@ -1,7 +1,7 @@
 // Registers the `native` backend: every cpu kernel again under the name `native`, with the
 // native kernels in place of the cpu ones they override (registering a name twice throws).
 import { tf } from '../tfjs.js';
-import { loadAddon, addonPath } from './addon.js';
+import { loadAddon, addonPath, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -19,12 +19,18 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
 ];
 
 let registered: Record<string, unknown> | null = null;
+let addon: NativeAddon | null = null;
+
+/** The addon once registerNative() has loaded it, else null. */
+export function loadedAddon(): NativeAddon | null {
+  return addon;
+}
 
 /** Registers the backend and its kernels once; returns the addon's details. */
 export function registerNative(): Record<string, unknown> {
   if (registered) return registered;
   const path = addonPath();
-  const addon = loadAddon(path);
+  const loaded = loadAddon(path);
   const overrides = new Map(NATIVE_KERNELS.map((k) => [k.kernelName, k]));
   for (const config of tf.getKernelsForBackend('cpu')) {
     const native = overrides.get(config.kernelName);
@@ -35,8 +41,9 @@ export function registerNative(): Record<string, unknown> {
     tf.registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc: kernelFunc as tf.KernelFunc });
   }
   // Priority above cpu (1) so the native backend is tfjs's default once registered.
-  tf.registerBackend(BACKEND_NAME, () => new NativeBackend(addon), 3);
-  const info = addon.info();
+  tf.registerBackend(BACKEND_NAME, () => new NativeBackend(loaded), 3);
+  addon = loaded;
+  const info = loaded.info();
   registered = { blas: info.blas, threads: info.threads, addon: path };
   return registered;
 }
