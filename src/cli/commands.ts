@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.js';
 import { registerBench } from './bench.js';
+import { registerTour } from './tour.js';
 import { registerGo } from './go.js';
 
 export function registerCommands(program: Command): void {
+  registerTour(program);
   registerDoctor(program);
   registerBench(program);
   registerGo(program);
