@@ -4,10 +4,12 @@ import { registerDoctor } from './doctor.js';
 import { registerBench } from './bench.js';
 import { registerTour } from './tour.js';
 import { registerGo } from './go.js';
+import { registerLm } from './lm.js';
 
 export function registerCommands(program: Command): void {
   registerTour(program);
   registerDoctor(program);
   registerBench(program);
   registerGo(program);
+  registerLm(program);
 }
