@@ -14,8 +14,21 @@ function markAreaForPlayer(board: Board, pla: Color, safeBig: boolean, unsafeBig
   const opp = opponent(pla);
   const st = board.stones;
   const adj = board.adj;
-  const regionOf = new Int32Array(st.length).fill(-1);
-  const regions: { points: number[]; vital: number[]; internal: number; containsOpp: boolean; bordersDead: boolean }[] = [];
+  const n = st.length;
+  const area = board.area;
+  // Regions of empty-or-opponent points, each stored contiguously in `order` from regionStart.
+  const regionOf = new Int32Array(n).fill(-1);
+  const order = new Int32Array(area);
+  const regionStart = new Int32Array(area + 1);
+  // Up to 4 chain heads a region may be vital for (all its points adjacent to the chain).
+  const vital = new Int32Array(area * 4);
+  const vitalLen = new Uint8Array(area);
+  const internal = new Uint8Array(area);
+  const containsOpp = new Uint8Array(area);
+  const bordersDead = new Uint8Array(area);
+  let numRegions = 0;
+  let filled = 0;
+  let atLeastOnePla = false;
   const adjacentToChain = (p: number, head: number): boolean => {
     for (let i = 0; i < 4; i++) {
       const a = p + adj[i];
@@ -23,12 +36,7 @@ function markAreaForPlayer(board: Board, pla: Color, safeBig: boolean, unsafeBig
     }
     return false;
   };
-  const adjacentToPla = (p: number): boolean => {
-    for (let i = 0; i < 4; i++) if (st[p + adj[i]] === pla) return true;
-    return false;
-  };
 
-  let atLeastOnePla = false;
   for (let y = 0; y < board.height; y++) {
     for (let x = 0; x < board.width; x++) {
       const seed = board.loc(x, y);
@@ -37,74 +45,91 @@ function markAreaForPlayer(board: Board, pla: Color, safeBig: boolean, unsafeBig
         if (st[seed] === pla) atLeastOnePla = true;
         continue;
       }
-      const idx = regions.length;
-      let vital: number[] = [];
+      const r = numRegions++;
+      regionStart[r] = filled;
+      let vl = 0;
       for (let i = 0; i < 4; i++) {
         const a = seed + adj[i];
-        if (st[a] === pla && !vital.includes(board.chainHead(a))) vital.push(board.chainHead(a));
+        if (st[a] !== pla) continue;
+        const h = board.chainHead(a);
+        let dup = false;
+        for (let k = 0; k < vl; k++) if (vital[r * 4 + k] === h) dup = true;
+        if (!dup) vital[r * 4 + vl++] = h;
       }
-      const region = { points: [] as number[], vital, internal: 0, containsOpp: false, bordersDead: false };
-      regions.push(region);
-      const queue = [seed];
-      regionOf[seed] = idx;
-      for (let qi = 0; qi < queue.length; qi++) {
-        const p = queue[qi];
-        if (vital.length && (suicideLegal || st[p] === EMPTY)) vital = vital.filter((h) => adjacentToChain(p, h));
-        if (region.internal < 2 && !adjacentToPla(p)) region.internal++;
-        if (st[p] === opp) region.containsOpp = true;
-        region.points.push(p);
+      regionOf[seed] = r;
+      order[filled++] = seed;
+      for (let qi = regionStart[r]; qi < filled; qi++) {
+        const p = order[qi];
+        if (vl > 0 && (suicideLegal || st[p] === EMPTY)) {
+          let kept = 0;
+          for (let k = 0; k < vl; k++) {
+            const h = vital[r * 4 + k];
+            if (adjacentToChain(p, h)) vital[r * 4 + kept++] = h;
+          }
+          vl = kept;
+        }
+        let nextToPla = false;
         for (let i = 0; i < 4; i++) {
           const a = p + adj[i];
-          if ((st[a] === EMPTY || st[a] === opp) && regionOf[a] < 0) {
-            regionOf[a] = idx;
-            queue.push(a);
+          const s = st[a];
+          if (s === pla) nextToPla = true;
+          else if ((s === EMPTY || s === opp) && regionOf[a] < 0) {
+            regionOf[a] = r;
+            order[filled++] = a;
           }
         }
+        if (!nextToPla && internal[r] < 2) internal[r]++;
+        if (st[p] === opp) containsOpp[r] = 1;
       }
-      region.vital = vital;
+      vitalLen[r] = vl;
     }
   }
+  regionStart[numRegions] = filled;
 
+  // Benson: chains with fewer than two vital regions die; regions next to dead chains stop counting.
   const heads: number[] = [];
+  const vitalCount = new Int32Array(n);
   for (let y = 0; y < board.height; y++) {
     for (let x = 0; x < board.width; x++) {
       const loc = board.loc(x, y);
       if (st[loc] === pla && board.chainHead(loc) === loc) heads.push(loc);
     }
   }
-  const vitalCount = new Map<number, number>();
-  for (const h of heads) vitalCount.set(h, 0);
-  for (const r of regions) for (const h of r.vital) vitalCount.set(h, (vitalCount.get(h) ?? 0) + 1);
-  const killed = new Set<number>();
-  for (;;) {
-    let killedAny = false;
+  for (let r = 0; r < numRegions; r++) for (let k = 0; k < vitalLen[r]; k++) vitalCount[vital[r * 4 + k]]++;
+  const killed = new Uint8Array(n);
+  for (let changed = true; changed;) {
+    changed = false;
     for (const h of heads) {
-      if (killed.has(h) || vitalCount.get(h)! >= 2) continue;
-      killed.add(h);
-      killedAny = true;
-      for (const s of board.chainStones(h)) {
+      if (killed[h] || vitalCount[h] >= 2) continue;
+      killed[h] = 1;
+      changed = true;
+      let s = h;
+      do {
         for (let i = 0; i < 4; i++) {
-          const a = s + adj[i];
-          const ri = regionOf[a];
-          if (ri < 0 || regions[ri].bordersDead) continue;
-          regions[ri].bordersDead = true;
-          for (const vh of regions[ri].vital) vitalCount.set(vh, vitalCount.get(vh)! - 1);
+          const r = regionOf[s + adj[i]];
+          if (r < 0 || bordersDead[r]) continue;
+          bordersDead[r] = 1;
+          for (let k = 0; k < vitalLen[r]; k++) vitalCount[vital[r * 4 + k]]--;
         }
-      }
+        s = board.nextInChain(s);
+      } while (s !== h);
     }
-    if (!killedAny) break;
   }
 
   for (const h of heads) {
-    if (killed.has(h)) continue;
-    for (const s of board.chainStones(h)) result[s] = pla;
+    if (killed[h]) continue;
+    let s = h;
+    do {
+      result[s] = pla;
+      s = board.nextInChain(s);
+    } while (s !== h);
   }
-  for (const r of regions) {
-    const mark = atLeastOnePla && !r.bordersDead && (r.internal <= 1 || (safeBig && !r.containsOpp));
+  for (let r = 0; r < numRegions; r++) {
+    const mark = atLeastOnePla && !bordersDead[r] && (internal[r] <= 1 || (safeBig && !containsOpp[r]));
     if (mark) {
-      for (const p of r.points) result[p] = pla;
-    } else if (unsafeBig && !r.containsOpp && atLeastOnePla) {
-      for (const p of r.points) if (result[p] === EMPTY) result[p] = pla;
+      for (let q = regionStart[r]; q < regionStart[r + 1]; q++) result[order[q]] = pla;
+    } else if (unsafeBig && !containsOpp[r] && atLeastOnePla) {
+      for (let q = regionStart[r]; q < regionStart[r + 1]; q++) if (result[order[q]] === EMPTY) result[order[q]] = pla;
     }
   }
 }
