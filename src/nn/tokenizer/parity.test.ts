@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gpt2Tokenizer, saveTokenizer, trainBpe } from './index.js';
-import { bytesToTokenString } from './byteUnicode.js';
-import { TRICKY_STRINGS, randomText, syntheticCorpus } from './testStrings.js';
+import { bytesToTokenString } from './byte-unicode.js';
+import { TRICKY_STRINGS, randomText, syntheticCorpus } from './test-strings.js';
 
 // JavaScript's `\s` (used by js-tiktoken and tokenizers.js) differs from Unicode White_Space
 // (used by the reference Python/Rust engines and by glassbox) only on these two characters.

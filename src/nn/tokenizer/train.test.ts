@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../engine/rng.js';
 import { BYTE_TO_CHAR, Gpt2Tokenizer, gpt2PreTokenize, trainBpe } from './index.js';
-import { randomText, syntheticCorpus } from './testStrings.js';
+import { randomText, syntheticCorpus } from './test-strings.js';
 
 /**
  * Reference trainer that recounts every pair from scratch before each merge (slow but obviously

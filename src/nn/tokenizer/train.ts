@@ -2,7 +2,7 @@
 // most frequent adjacent pair of symbols. Pair counts are kept and updated incrementally: a merge
 // only revisits the words that contain the merged pair. Ties go to the pair with the smaller
 // (left id, right id), so training is deterministic.
-import { BYTE_TO_CHAR } from './byteUnicode.js';
+import { BYTE_TO_CHAR } from './byte-unicode.js';
 import type { BpeData } from './files.js';
 import { Heap } from './heap.js';
 import { assertWellFormed, gpt2PreTokenize, splitOnSpecialTokens } from './pretokenize.js';

@@ -1,6 +1,6 @@
 // GPT-2 byte-level BPE: text -> UTF-8 bytes -> byte symbols -> merges applied by rank within
 // each pre-tokenized word; special tokens are matched atomically before pre-tokenization.
-import { BYTE_TO_CHAR, tokenStringToBytes } from './byteUnicode.js';
+import { BYTE_TO_CHAR, tokenStringToBytes } from './byte-unicode.js';
 import { Heap } from './heap.js';
 import {
   type BpeData,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../engine/rng.js';
 import { BYTE_TO_CHAR, CHAR_TO_BYTE, Gpt2Tokenizer, gpt2PreTokenize, saveTokenizer, trainBpe } from './index.js';
-import { TRICKY_STRINGS, randomText, syntheticCorpus } from './testStrings.js';
+import { TRICKY_STRINGS, randomText, syntheticCorpus } from './test-strings.js';
 
 /** A hand-made byte-level vocabulary: the 256 byte symbols, a few merges and <|endoftext|>. */
 function miniFiles() {
