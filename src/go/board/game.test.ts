@@ -7,7 +7,7 @@ import { Game } from './game.js';
 import { BLACK, EMPTY, PASS, WHITE, type Color, parseGtpVertex, parseColor } from './coords.js';
 import { parseRules, rulesPreset, rulesToJson, RULE_PRESET_NAMES, presetNameOf } from './rules.js';
 import { scoreGame, trompTaylorOwnership } from './scoring.js';
-import { passAliveArea } from './benson.js';
+import { calculateArea, independentLifeArea, passAliveArea } from './benson.js';
 
 function at(g: Game, v: string): number {
   return g.board.locOfPoint(parseGtpVertex(v, g.width, g.height));
@@ -131,7 +131,7 @@ test('Benson: two vital regions make a chain pass-alive; one eye does not; dead 
   const idx = (g: Game, v: string): number => g.board.indexOf(at(g, v));
   for (const v of ['B1', 'A3', 'A1', 'A2', 'A4', 'A5']) assert.equal(area[idx(alive, v)], BLACK, v);
   assert.equal(area[idx(alive, 'D3')], EMPTY, 'the big open region is not pass-alive territory');
-  area = passAliveArea(alive.board, false, { safeBigTerritories: true });
+  area = calculateArea(alive.board, false, { safeBigTerritories: true });
   assert.equal(area[idx(alive, 'D3')], BLACK, 'but is a safe big territory');
   // Only one eye: nothing is pass-alive.
   const oneEye = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5' }) });
@@ -199,4 +199,35 @@ test('every game in shared/katago/reference/positions.jsonl is legal, and illega
       }
     }
   }
+});
+
+test('independent-life area: dame-touching (seki-like) regions drop out; group tax ALL takes two points per region', () => {
+  // Columns A..G on a 7x2 board: A empty, B black, C white, D empty, E white, F black, G empty.
+  const stones = stonesOn(7, 2, { B: 'B1 B2 F1 F2', W: 'C1 C2 E1 E2' });
+  const g = new Game({ width: 7, height: 2, komi: 0, setup: stones });
+  const ind = independentLifeArea(g.board, true, { keepStones: true });
+  assert.deepEqual([ind.blackRegions, ind.whiteRegions], [2, 1]);
+  assert.deepEqual([...ind.area.slice(0, 7)], [BLACK, BLACK, WHITE, WHITE, WHITE, BLACK, BLACK]);
+  assert.equal(scoreGame(g).result, 'B+2', 'Tromp-Taylor: 8 to 6');
+  g.setRules(rulesPreset('stone-scoring').rules);
+  const s = scoreGame(g);
+  assert.deepEqual([s.black, s.white], [8 - 4, 6 - 2]);
+  assert.equal(s.result, '0');
+  // With an empty column between the walls (dame), both sides' regions touch dame and count nothing.
+  const dame = new Game({ width: 5, komi: 0, rules: rulesPreset('stone-scoring').rules, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5', W: 'D1 D2 D3 D4 D5' }) });
+  const d = independentLifeArea(dame.board, false, { keepStones: true });
+  assert.deepEqual([d.blackRegions, d.whiteRegions], [0, 0]);
+  assert.equal([...d.area].join(''), '0102001020010200102001020', 'only the stones remain (kept by keepStones)');
+  assert.equal(scoreGame(dame).result, '0');
+});
+
+test('calculateArea: unsafe big territories never overwrite; non-pass-alive stones keep their colour', () => {
+  const g = new Game({ width: 5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5 A3', W: 'A1 D3' }) });
+  const idx = (v: string): number => g.board.indexOf(at(g, v));
+  const area = calculateArea(g.board, false, { nonPassAliveStones: true, safeBigTerritories: true, unsafeBigTerritories: true });
+  assert.equal(area[idx('A1')], BLACK, 'dead white stone in black pass-alive territory');
+  assert.equal(area[idx('D3')], WHITE, 'white stone that is not pass-alive keeps its colour');
+  assert.equal(area[idx('E5')], EMPTY, 'the C-E region contains a white stone: no big territory for black');
+  const plain = passAliveArea(g.board, false);
+  assert.equal(plain[idx('D3')], EMPTY);
 });

@@ -4,5 +4,5 @@ export { Board } from './board.js';
 export { Game, type Move, type GameSetup } from './game.js';
 export * from './rules.js';
 export * from './scoring.js';
-export { passAliveArea, type AreaOptions } from './benson.js';
+export { calculateArea, passAliveArea, independentLifeArea, type AreaOptions } from './benson.js';
 export { randomNonEyeMove, randomPlayout, benchPlayouts, type PlayoutBenchResult } from './playout.js';

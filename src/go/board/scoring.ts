@@ -1,11 +1,14 @@
-// Scoring. Area scoring is exact Tromp-Taylor: a point scores for a colour when it holds a stone of
-// that colour or is empty and reaches only that colour through empty points; nothing is removed as
-// dead unless dead stones are given. Territory scoring counts empty points reaching only one colour
-// plus prisoners (captures and the given dead stones). Komi, white's handicap bonus and the button
-// are added for white / the first passer as the rules say. Group tax (SEKI, ALL) is not applied.
+// Scoring. Area scoring without group tax is exact Tromp-Taylor: a point scores for a colour when it
+// holds a stone of that colour or is empty and reaches only that colour through empty points; nothing
+// is removed as dead unless dead stones are given. Territory scoring counts empty points reaching only
+// one colour plus prisoners (captures and the given dead stones). With a group tax (SEKI or ALL), only
+// KataGo's independent-life regions count (regions in seki drop out), and under ALL each such region
+// pays two points, as KataGo scores stone-scoring. Komi, white's handicap bonus and the button are
+// added for white / the first passer as the rules say.
 import type { Board } from './board.js';
 import { BLACK, EMPTY, WHITE, type Color } from './coords.js';
 import type { Game } from './game.js';
+import { independentLifeArea } from './benson.js';
 
 /**
  * Owner of every point by Tromp-Taylor reach (index y * width + x): BLACK or WHITE for stones and for
@@ -80,10 +83,19 @@ export function scoreGame(game: Game, deadStones: number[] = []): Score {
     }
     board.setStones(entries);
   }
-  const own = trompTaylorOwnership(board);
+  const territory = game.rules.scoring === 'TERRITORY';
+  const taxed = game.rules.tax !== 'NONE';
+  let own: Uint8Array;
+  let tax = [0, 0, 0];
+  if (taxed) {
+    const ind = independentLifeArea(board, game.rules.suicide, { keepStones: !territory });
+    own = ind.area;
+    if (game.rules.tax === 'ALL') tax = [0, 2 * ind.blackRegions, 2 * ind.whiteRegions];
+  } else {
+    own = trompTaylorOwnership(board);
+  }
   let black = 0;
   let white = 0;
-  const territory = game.rules.scoring === 'TERRITORY';
   for (let y = 0; y < board.height; y++) {
     for (let x = 0; x < board.width; x++) {
       const o = own[y * board.width + x];
@@ -96,6 +108,8 @@ export function scoreGame(game: Game, deadStones: number[] = []): Score {
     black += prisoners[WHITE];
     white += prisoners[BLACK];
   }
+  black -= tax[BLACK];
+  white -= tax[WHITE];
   let diff = white - black + game.komi;
   if (!territory) {
     const n = game.handicapStones();
