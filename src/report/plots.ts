@@ -12,6 +12,8 @@ type Datum = Record<string, number | string | null>;
 const DEFAULT_WIDTH = 480;
 const DEFAULT_HEIGHT = 260;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+/** Legends wide enough for descriptive series names. */
+const LEGEND = { labelLimit: 320 };
 
 interface Frame {
   title?: string;
@@ -67,7 +69,7 @@ export function lineChart(o: LineChartOptions): PlotSpec {
     encoding: {
       x: { field: 'x', type: 'quantitative', title: o.xTitle },
       y: { field: 'y', type: 'quantitative', title: o.yTitle, ...(o.logY ? { scale: { type: 'log' } } : {}) },
-      color: { field: 'series', type: 'nominal', title: null, sort: o.series.map((s) => s.name) },
+      color: { field: 'series', type: 'nominal', title: null, sort: o.series.map((s) => s.name), legend: LEGEND },
     },
   };
 }
@@ -105,7 +107,7 @@ export function barChart(o: BarChartOptions): PlotSpec {
       ...(grouped
         ? {
             xOffset: { field: 'group', type: 'nominal', sort: o.groups.map((g) => g.name) },
-            color: { field: 'group', type: 'nominal', title: null, sort: o.groups.map((g) => g.name) },
+            color: { field: 'group', type: 'nominal', title: null, sort: o.groups.map((g) => g.name), legend: LEGEND },
           }
         : {}),
     },
@@ -135,7 +137,7 @@ export function scatterPlot(o: ScatterPlotOptions): PlotSpec {
     encoding: {
       x: { field: 'x', type: 'quantitative', title: o.xTitle, scale: { zero: false } },
       y: { field: 'y', type: 'quantitative', title: o.yTitle, scale: { zero: false } },
-      ...(grouped ? { color: { field: 'group', type: 'nominal', title: null } } : {}),
+      ...(grouped ? { color: { field: 'group', type: 'nominal', title: null, legend: LEGEND } } : {}),
     },
   };
 }
@@ -165,8 +167,16 @@ export function heatmap(o: HeatmapOptions): PlotSpec {
     o.columnLabels.forEach((c, j) => values.push({ row: o.rowLabels[r], column: c, value: finiteOrNull(row[j]) }));
   });
   const showValues = o.showValues ?? values.length <= 400;
+  const finite = values.map((d) => d.value).filter((v): v is number => typeof v === 'number');
+  const middle = finite.length ? (Math.min(...finite) + Math.max(...finite)) / 2 : 0;
   const encoding = {
-    x: { field: 'column', type: 'nominal' as const, title: o.xTitle, sort: o.columnLabels },
+    x: {
+      field: 'column',
+      type: 'nominal' as const,
+      title: o.xTitle,
+      sort: o.columnLabels,
+      ...(o.columnLabels.every((c) => c.length <= 4) ? { axis: { labelAngle: 0 } } : {}),
+    },
     y: { field: 'row', type: 'nominal' as const, title: o.yTitle, sort: o.rowLabels },
   };
   return {
@@ -176,7 +186,16 @@ export function heatmap(o: HeatmapOptions): PlotSpec {
     layer: [
       { mark: 'rect', encoding: { color: { field: 'value', type: 'quantitative', title: o.colorTitle } } },
       ...(showValues
-        ? [{ mark: { type: 'text' as const, fontSize: 9 }, encoding: { text: { field: 'value', type: 'quantitative' as const, format: '.3~g' } } }]
+        ? [
+            {
+              mark: { type: 'text' as const, fontSize: 9 },
+              encoding: {
+                text: { field: 'value', type: 'quantitative' as const, format: '.3~g' },
+                // light text on the dark half of the colour scale
+                color: { condition: { test: `datum.value > ${middle}`, value: 'white' }, value: 'black' },
+              },
+            },
+          ]
         : []),
     ],
   };
