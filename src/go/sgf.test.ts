@@ -74,6 +74,8 @@ test('malformed files are rejected with clear errors', () => {
     ['(;SZ[9];B[aa][bb])', /property B must have one value/],
     ['(;SZ[9]B)', /property B has no value/],
   ];
+  assert.equal(parseSgf('(;SZ[9]RU[koPOSITIONALscoreAREAtaxNONEsui1komi7.5])').rules?.ko, 'POSITIONAL', "KataGo's compact RU");
+  assert.equal(parseSgf('(;SZ[9]RU[Ing SST])').rules, null, 'unknown RU: rules left to the caller');
   for (const [text, re] of bad) assert.throws(() => parseSgf(text, 'bad.sgf'), re, JSON.stringify(text));
   assert.throws(() => gameFromSgf(parseSgf('(;SZ[9];B[aa];W[aa])'), TT, 'x.sgf'), /x\.sgf: move 2 \(W\[aa\]\) is illegal: point is occupied/);
   assert.throws(() => gameFromSgf(parseSgf('(;SZ[5]AW[ab][ba];B[aa])'), TT), /move 1 \(B\[aa\]\) is illegal: single-stone suicide/);

@@ -114,7 +114,7 @@ export function parseSgf(text: string, source = 'SGF'): SgfGame {
   let rules: Rules | null = null;
   if (rulesText !== null) {
     try {
-      rules = parseRules(rulesText).rules;
+      rules = parseRules(rulesText, true).rules;
     } catch {
       rules = null;
     }

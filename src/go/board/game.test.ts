@@ -54,6 +54,13 @@ test('rules presets and JSON match KataGo', () => {
   assert.equal(parseRules('{"komi":6}', true).komi, 6);
   assert.throws(() => parseRules('{"ko":'), /could not parse rules JSON/);
   assert.throws(() => parseRules('martian'), /unknown rules 'martian'/);
+  // KataGo's compact form (what it writes in SGF RU).
+  const c = parseRules('koSITUATIONALscoreAREAtaxNONEsui0whbN-1fpok1komi7', true);
+  assert.equal(rulesToJson(c.rules), rulesToJson(rulesPreset('aga').rules));
+  assert.equal(c.komi, 7);
+  assert.equal(parseRules('koSIMPLEscoreTERRITORY').rules.tax, 'SEKI');
+  assert.throws(() => parseRules('koSIMPLEscoreAREAkomi7.5'), /komi is not accepted here/);
+  assert.throws(() => parseRules('koSPIGHTscoreAREA'), /ko must be followed by one of SIMPLE, POSITIONAL, SITUATIONAL/);
 });
 
 test('superko: a double-ko cycle that repeats a position with the other player to move', () => {

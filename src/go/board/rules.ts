@@ -71,13 +71,14 @@ function bool(field: string, value: unknown): boolean {
 }
 
 /**
- * Parses rules as KataGo's kata-set-rules does: a preset name, or a JSON object whose fields override
- * the tromp-taylor defaults (`tax` defaulting to SEKI for territory scoring, NONE otherwise). `komi`
+ * Parses rules as KataGo's kata-set-rules does: a preset name, KataGo's compact form (see below), or a
+ * JSON object whose fields override the tromp-taylor defaults (`tax` defaulting to SEKI for territory scoring, NONE otherwise). `komi`
  * in the JSON is accepted only when allowKomi; the returned komi is the preset's or the JSON's, if any.
  */
 export function parseRules(text: string, allowKomi = false): { rules: Rules; komi: number | null; isPreset: boolean } {
   const t = text.trim();
   if (!t.startsWith('{')) {
+    if (/^(ko|score|scoring|tax|sui|button|whb|fpok|komi)[A-Z0-9]/.test(t)) return parseCompactRules(t, allowKomi);
     const p = rulesPreset(t);
     return { rules: p.rules, komi: p.komi, isPreset: true };
   }
@@ -106,6 +107,51 @@ export function parseRules(text: string, allowKomi = false): { rules: Rules; kom
   }
   if (!taxGiven) rules.tax = rules.scoring === 'TERRITORY' ? 'SEKI' : 'NONE';
   if (rules.scoring === 'TERRITORY' && rules.hasButton) throw new Error('rules: territory scoring with a button is not supported');
+  return { rules, komi, isPreset: false };
+}
+
+/**
+ * KataGo's compact rules string, as it writes in SGF RU, e.g. "koPOSITIONALscoreAREAtaxNONEsui1komi7.5":
+ * keyword/value pairs over the tromp-taylor defaults.
+ */
+function parseCompactRules(text: string, allowKomi: boolean): { rules: Rules; komi: number | null; isPreset: boolean } {
+  const rules = rulesPreset('tromp-taylor').rules;
+  let rest = text;
+  let komi: number | null = null;
+  let taxGiven = false;
+  const fail = (why: string): never => {
+    throw new Error(`could not parse rules '${text}': ${why}`);
+  };
+  const take = <T extends string>(field: string, values: T[]): T => {
+    // Longest value first, so "N-1" wins over "N".
+    for (const v of [...values].sort((a, b) => b.length - a.length)) {
+      if (rest.startsWith(v)) {
+        rest = rest.slice(v.length).trimStart();
+        return v;
+      }
+    }
+    return fail(`${field} must be followed by one of ${values.join(', ')}`);
+  };
+  while (rest.length) {
+    const m = /^(komi|ko|scoring|score|tax|sui|button|whb|fpok)/.exec(rest);
+    if (!m) fail(`unexpected '${rest}'`);
+    const key = m![1];
+    rest = rest.slice(key.length).trimStart();
+    if (key === 'komi') {
+      const k = /^[-+0-9.eE]+/.exec(rest);
+      if (!k) fail('komi needs a number');
+      if (!allowKomi) fail('komi is not accepted here');
+      komi = checkKomi(Number(k![0]));
+      rest = rest.slice(k![0].length).trimStart();
+    } else if (key === 'ko') rules.ko = take('ko', KO_RULES);
+    else if (key === 'score' || key === 'scoring') rules.scoring = take(key, SCORING_RULES);
+    else if (key === 'tax') { rules.tax = take('tax', TAX_RULES); taxGiven = true; }
+    else if (key === 'sui') rules.suicide = take('sui', ['0', '1']) === '1';
+    else if (key === 'button') rules.hasButton = take('button', ['0', '1']) === '1';
+    else if (key === 'whb') rules.whiteHandicapBonus = take('whb', BONUS_RULES);
+    else rules.friendlyPassOk = take('fpok', ['0', '1']) === '1';
+  }
+  if (!taxGiven) rules.tax = rules.scoring === 'TERRITORY' ? 'SEKI' : 'NONE';
   return { rules, komi, isPreset: false };
 }
 

@@ -5,7 +5,7 @@
 // model's multipliers, ownership through tanh; all reported from White's point of view, exactly the
 // numbers KataGo's `kata-raw-nn` prints.
 import { WHITE, type Color } from '../board/index.js';
-import { computeFeatures, NUM_GLOBAL_FEATURES, NUM_SPATIAL_FEATURES, type FeatureOptions } from './features.js';
+import { computeFeatures, NUM_GLOBAL_FEATURES, NUM_SPATIAL_FEATURES, type FeatureOptions, type Features } from './features.js';
 import type { KataGoHistory } from './history.js';
 import { LadderReader } from './ladder.js';
 import { loadKataGoModel } from './model-file.js';
@@ -54,16 +54,46 @@ function softPlus(x: number): number {
 export interface KataGoEvaluatorOptions extends Pick<FeatureOptions, 'playoutDoublingAdvantage' | 'conservativePassAndIsRoot'> {
   /** Largest batch sent to the network at once (default 16). */
   maxBatch?: number;
+  /**
+   * Evaluations to keep in an LRU cache (default 0: none). Keys are the exact input features plus
+   * symmetry and optimism, which determine the whole evaluation, so a hit is never an approximation.
+   * Cached Evaluation objects are shared: do not modify them.
+   */
+  cacheEntries?: number;
+}
+
+interface Pending {
+  index: number;
+  position: EvalPosition;
+  features: Features;
+  key: string | null;
+}
+
+/**
+ * Exact cache key: board size, player to move (features are relative to it, outputs are White's),
+ * symmetry, optimism, the binary spatial planes as bits, the globals.
+ */
+function cacheKey(f: Features, p: EvalPosition, pla: Color): string {
+  const bits = new Uint8Array(Math.ceil(f.spatial.length / 8));
+  for (let i = 0; i < f.spatial.length; i++) if (f.spatial[i] !== 0) bits[i >> 3] |= 1 << (i & 7);
+  const g = new Uint8Array(f.global.buffer, f.global.byteOffset, f.global.byteLength);
+  return `${f.nnXLen}x${f.nnYLen}/${pla}/${p.symmetry ?? 0}/${p.policyOptimism ?? 0}/${Buffer.from(bits).toString('latin1')}${Buffer.from(g).toString('latin1')}`;
 }
 
 export class KataGoEvaluator implements Evaluator {
   readonly network: KataGoNetwork;
   private readonly ladders = new LadderReader();
   private readonly maxBatch: number;
+  private readonly cacheEntries: number;
+  private readonly cache: Map<string, Evaluation> | null;
+  /** Evaluations answered from the cache so far. */
+  cacheHits = 0;
 
   constructor(network: KataGoNetwork, private readonly opts: KataGoEvaluatorOptions = {}) {
     this.network = network;
     this.maxBatch = opts.maxBatch ?? 16;
+    this.cacheEntries = opts.cacheEntries ?? 0;
+    this.cache = this.cacheEntries > 0 ? new Map() : null;
   }
 
   static fromFile(path: string, opts: KataGoEvaluatorOptions = {}): KataGoEvaluator {
@@ -81,39 +111,62 @@ export class KataGoEvaluator implements Evaluator {
   /** Same as evaluate, synchronously. */
   evaluateSync(positions: EvalPosition[]): Evaluation[] {
     const results: Evaluation[] = new Array(positions.length);
-    const groups = new Map<string, number[]>();
+    // Features first: they decide cache hits and identical positions within the batch.
+    const pending = new Map<string, Pending[]>();
+    const byKey = new Map<string, number[]>();
     positions.forEach((p, i) => {
-      const key = `${p.history.board.width}x${p.history.board.height}`;
-      const g = groups.get(key);
-      if (g) g.push(i); else groups.set(key, [i]);
+      const pla = p.toMove ?? p.history.toMove;
+      const features = computeFeatures(p.history, pla, this.opts, this.ladders);
+      const key = this.cache ? cacheKey(features, p, pla) : null;
+      if (key !== null) {
+        const hit = this.cache!.get(key);
+        if (hit) {
+          this.cache!.delete(key);
+          this.cache!.set(key, hit);
+          this.cacheHits++;
+          results[i] = hit;
+          return;
+        }
+        const same = byKey.get(key);
+        if (same) { same.push(i); return; }
+        byKey.set(key, [i]);
+      }
+      const size = `${p.history.board.width}x${p.history.board.height}`;
+      const group = pending.get(size);
+      const item = { index: i, position: p, features, key };
+      if (group) group.push(item); else pending.set(size, [item]);
     });
-    for (const idx of groups.values()) {
-      for (let start = 0; start < idx.length; start += this.maxBatch) {
-        const chunk = idx.slice(start, start + this.maxBatch);
-        const evals = this.evaluateSameSize(chunk.map((i) => positions[i]));
-        chunk.forEach((i, k) => { results[i] = evals[k]; });
+    for (const group of pending.values()) {
+      for (let start = 0; start < group.length; start += this.maxBatch) {
+        const chunk = group.slice(start, start + this.maxBatch);
+        const evals = this.evaluateSameSize(chunk);
+        chunk.forEach((item, k) => {
+          const e = evals[k];
+          if (item.key === null) { results[item.index] = e; return; }
+          for (const i of byKey.get(item.key)!) results[i] = e;
+          this.cache!.set(item.key, e);
+          if (this.cache!.size > this.cacheEntries) this.cache!.delete(this.cache!.keys().next().value as string);
+        });
       }
     }
     return results;
   }
 
-  private evaluateSameSize(positions: EvalPosition[]): Evaluation[] {
-    const { width, height } = positions[0].history.board;
+  private evaluateSameSize(items: Pending[]): Evaluation[] {
+    const { width, height } = items[0].position.history.board;
     const area = width * height;
-    const n = positions.length;
+    const n = items.length;
     const spatial = new Float32Array(n * area * NUM_SPATIAL_FEATURES);
     const global = new Float32Array(n * NUM_GLOBAL_FEATURES);
     const perms: Int32Array[] = [];
-    positions.forEach((p, b) => {
-      const pla = p.toMove ?? p.history.toMove;
-      const f = computeFeatures(p.history, pla, this.opts, this.ladders);
+    items.forEach(({ position: p, features: f }, b) => {
       const perm = symmetryPermutation(p.symmetry ?? 0, width, height);
       perms.push(perm);
       applySymmetry(f.spatial, spatial.subarray(b * area * NUM_SPATIAL_FEATURES, (b + 1) * area * NUM_SPATIAL_FEATURES), perm, NUM_SPATIAL_FEATURES);
       global.set(f.global, b * NUM_GLOBAL_FEATURES);
     });
     const raw = this.network.forward(spatial, global, n, height, width);
-    return positions.map((p, b) => this.postProcess(p, raw, b, perms[b]));
+    return items.map(({ position }, b) => this.postProcess(position, raw, b, perms[b]));
   }
 
   private postProcess(p: EvalPosition, raw: RawNetOutput, b: number, perm: Int32Array): Evaluation {
