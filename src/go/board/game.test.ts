@@ -75,6 +75,9 @@ test('superko: a double-ko cycle that repeats a position with the other player t
     g.play(PASS, BLACK);
     g.play(at(g, 'B8'), WHITE);
     assert.equal(g.isLegal(at(g, 'C4'), BLACK), legal, `${ko}: retaking ko 2`);
+    // Retaking ko 1 at C8 is banned under all three rules (simple ko point; and the stones after
+    // W B4 recur, which also happened with white to move after black's pass); ko 2 only positionally.
+    assert.deepEqual(g.koBanned(BLACK), ko === 'POSITIONAL' ? [at(g, 'C8'), at(g, 'C4')] : [at(g, 'C8')], `${ko}: ko-banned points`);
     if (!legal) assert.match(g.illegalReason(at(g, 'C4'), BLACK)!, /positional superko/);
   }
 });

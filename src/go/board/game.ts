@@ -152,6 +152,19 @@ export class Game {
     for (const m of moves) this.apply(m.loc, m.color);
   }
 
+  /**
+   * Empty points where color's move would be legal by the single-move rules (occupancy, suicide) but is
+   * banned by the ko rule in force (simple ko point, or a superko repetition).
+   */
+  koBanned(color: Color = this.toMove): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.board.numEmpty; i++) {
+      const loc = this.board.emptyAt(i);
+      if (this.board.isLegalIgnoringSuperko(loc, color, this.rules.suicide, false) && !this.isLegal(loc, color)) out.push(loc);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
   /** Every legal location for color (passes excluded). */
   legalMoves(color: Color = this.toMove): number[] {
     const out: number[] = [];
