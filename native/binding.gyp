@@ -20,7 +20,8 @@
         "src/copy.cc",
         "src/gather.cc",
         "src/conv.cc",
-        "src/optim.cc"
+        "src/optim.cc",
+        "src/pool.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -51,6 +51,9 @@ export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, conv: number[]): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, conv: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, conv: number[]): void;
+  /** pool = [N,H,W,C,FH,FW,SH,SW,padTop,padLeft,OH,OW], NHWC. */
+  pool2d(x: Float32Array, out: Float32Array, pool: number[], isMax: boolean): void;
+  pool2dGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, pool: number[], isMax: boolean): void;
   /** Fused Adam/AdamW step; m, v updated in place (see native/src/optim.cc). */
   adamUpdate(
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array,

@@ -7,6 +7,7 @@ import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { poolKernels } from './kernels/pool.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { unaryKernels } from './kernels/unary.js';
 import type { CpuKernel, KernelArgs, NativeKernel } from './kernels/types.js';
@@ -15,7 +16,7 @@ export const BACKEND_NAME = 'native';
 
 /** Every native kernel, by tfjs kernel name. */
 export const NATIVE_KERNELS: readonly NativeKernel[] = [
-  ...matmulKernels, ...elementwiseKernels, ...unaryKernels, ...reduceKernels, ...layoutKernels, ...convKernels,
+  ...matmulKernels, ...elementwiseKernels, ...unaryKernels, ...reduceKernels, ...layoutKernels, ...convKernels, ...poolKernels,
 ];
 
 let registered: Record<string, unknown> | null = null;
