@@ -3,7 +3,7 @@
 // passes and the end of the game after two consecutive passes, the button, and undo (by replaying
 // the move list from the initial position).
 import { Board } from './board.js';
-import { BLACK, EMPTY, PASS, WHITE, type Color, colorName, opponent, toGtpVertex } from './coords.js';
+import { BLACK, PASS, WHITE, type Color, colorName, opponent, toGtpVertex } from './coords.js';
 import { type Rules, rulesPreset } from './rules.js';
 import { ZOBRIST, hashKey } from './zobrist.js';
 
@@ -208,10 +208,5 @@ export class Game {
     g.seen.clear();
     for (const k of this.seen) g.seen.add(k);
     return g;
-  }
-
-  /** Whether the point at (x, y) is empty. */
-  isEmptyAt(x: number, y: number): boolean {
-    return this.board.at(x, y) === EMPTY;
   }
 }

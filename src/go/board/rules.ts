@@ -174,10 +174,6 @@ export function presetNameOf(r: Rules): string | null {
   return null;
 }
 
-export function rulesEqual(a: Rules, b: Rules): boolean {
-  return rulesToJson(a) === rulesToJson(b);
-}
-
 /** Komi must be finite, an integer or half-integer, and within KataGo's accepted range. */
 export function checkKomi(komi: number): number {
   if (!Number.isFinite(komi) || Math.abs(komi) > 150) throw new Error(`unacceptable komi ${komi}: expected a number from -150 to 150`);
