@@ -139,3 +139,16 @@ test('the position without history (kata-raw-nn for the other player) keeps the 
   assert.equal(plane(f, 9).join('').includes('1'), false, 'no move history');
   assert.equal(f.global[5], -(6.5 + 1) / 20);
 });
+
+test('a cloned history plays on independently and gives the features of a replay', () => {
+  const moves: [string, string][] = [['B', 'D4'], ['W', 'C3'], ['B', 'pass'], ['W', 'E5']];
+  const h = history(7, 'japanese', 6.5, moves.slice(0, 3));
+  const c = h.clone();
+  c.play(c.board.locOfPoint(parseGtpVertex('E5', 7, 7)), WHITE);
+  assert.equal(h.game.moves.length, 3);
+  assert.equal(h.toMove, WHITE);
+  assert.equal(h.whiteBonusScore, 0);
+  const replayed = history(7, 'japanese', 6.5, moves);
+  assert.deepEqual(computeFeatures(c, BLACK), computeFeatures(replayed, BLACK));
+  assert.deepEqual(computeFeatures(h, WHITE), computeFeatures(history(7, 'japanese', 6.5, moves.slice(0, 3)), WHITE));
+});

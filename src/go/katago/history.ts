@@ -63,6 +63,17 @@ export class KataGoHistory {
     return h;
   }
 
+  /** An independent copy (for search): playing on it leaves this history unchanged. */
+  clone(): KataGoHistory {
+    const h = Object.create(KataGoHistory.prototype) as KataGoHistory;
+    // Earlier boards are never modified once stored, so they can be shared.
+    return Object.assign(h, this, {
+      game: this.game.clone(),
+      passedIn: [new Set(this.passedIn[0]), new Set(this.passedIn[1])],
+      koHashHistory: this.koHashHistory.slice(),
+    });
+  }
+
   /** The current position with `pla` to move and no history (as KataGo does when asked about the other player). */
   withoutHistory(pla: Color): KataGoHistory {
     const b = this.board;
