@@ -50,6 +50,7 @@ test('writeResults writes summary, run record, environment and timings atomicall
   assert.deepEqual(doc.config, { lr: 0.001 });
   assert.equal(doc.timings.trainSeconds, 1.5);
   assert.ok(doc.timings.wallSeconds >= 0);
+  assert.ok(doc.timings.cpuSeconds > 0);
   assert.equal(doc.run.seed, 11);
   assert.deepEqual(doc.run.command, ['glassbox', 'tour', '--quick']);
   assert.ok(Date.parse(doc.run.startedAt) <= Date.parse(doc.run.finishedAt));

@@ -30,13 +30,16 @@ export interface CreateRunOptions {
 export interface RunResults {
   /** The headline numbers of the run (what scripts and tests read). */
   summary: Record<string, unknown>;
-  /** Named durations in seconds (a `wallSeconds` total is added when the run was created with createRun). */
+  /**
+   * Named durations in seconds. When the run was created with createRun, `wallSeconds` (elapsed)
+   * and `cpuSeconds` (this process's user + system CPU time) since then are added.
+   */
   timings?: Record<string, number>;
   /** Anything else worth keeping: configuration, per-class tables, curves. */
   [key: string]: unknown;
 }
 
-const runs = new Map<string, { run: Run; startMs: number }>();
+const runs = new Map<string, { run: Run; startMs: number; startCpu: NodeJS.CpuUsage }>();
 
 /** Creates (or reuses) the run directory `outDir` and records the run's start. */
 export function createRun(outDir: string, options: CreateRunOptions = {}): Run {
@@ -52,7 +55,7 @@ export function createRun(outDir: string, options: CreateRunOptions = {}): Run {
     seed: options.seed ?? null,
     elapsedSeconds: () => (Date.now() - startMs) / 1000,
   };
-  runs.set(dir, { run, startMs });
+  runs.set(dir, { run, startMs, startCpu: process.cpuUsage() });
   return run;
 }
 
@@ -100,6 +103,11 @@ export function environment(): Environment {
   };
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 /** Writes DIR/results.json atomically and returns its path. */
 export function writeResults(outDir: string, results: RunResults): string {
   if (!results || typeof results.summary !== 'object' || results.summary === null || Array.isArray(results.summary)) {
@@ -113,7 +121,7 @@ export function writeResults(outDir: string, results: RunResults): string {
   const doc = {
     summary,
     ...rest,
-    timings: { ...(timings ?? {}), ...(record ? { wallSeconds: (finishedMs - record.startMs) / 1000 } : {}) },
+    timings: { ...(timings ?? {}), ...(record ? { wallSeconds: (finishedMs - record.startMs) / 1000, cpuSeconds: cpuSecondsSince(record.startCpu) } : {}) },
     run: record
       ? {
           startedAt: record.run.startedAt,
