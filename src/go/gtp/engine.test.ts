@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,4 +133,30 @@ test('commands can be added later (how kata-raw-nn will plug in)', async () => {
   assert.equal(await e.handleLine('5 echo-args x y'), '=5 x,y\n\n');
   assert.equal(await e.handleLine('known_command echo-args'), '= true\n\n');
   assert.throws(() => e.registerCommand('bad name', () => ''), /invalid GTP command name/);
+});
+
+const modelFile = join(repoRoot, '../shared/katago/g170-b6c96-s175395328-d26788732.bin.gz');
+const positionsFile = join(repoRoot, '../shared/katago/reference/positions.jsonl');
+
+test('glassbox go gtp --model answers kata-raw-nn like KataGo for a reference position (results contract)', { skip: !(existsSync(modelFile) && existsSync(positionsFile)) && 'shared/katago absent', timeout: 60_000 }, async () => {
+  const p = JSON.parse(readFileSync(positionsFile, 'utf8').split('\n')[2]) as { width: number; height: number; rules: string; komi: number; moves: [string, string][]; symmetry: number; output: { whiteWin: number; policy: (number | null)[] } };
+  const c = GtpClient.spawn(process.execPath, [join(repoRoot, 'bin/glassbox.js'), 'go', 'gtp', '--model', modelFile], { name: 'glassbox', timeoutMs: 50_000 });
+  try {
+    await c.send(p.width === p.height ? `boardsize ${p.width}` : `rectangular_boardsize ${p.width} ${p.height}`);
+    await c.send('clear_board');
+    await c.send(`kata-set-rules ${p.rules}`);
+    await c.send(`komi ${p.komi}`);
+    for (const [color, v] of p.moves) await c.send(`play ${color} ${v}`);
+    const out = await c.send(`kata-raw-nn ${p.symmetry}`);
+    const whiteWin = Number(/whiteWin (\S+)/.exec(out)![1]);
+    assert.ok(Math.abs(whiteWin - p.output.whiteWin) < 1e-3, `whiteWin ${whiteWin} vs KataGo ${p.output.whiteWin}`);
+    const policy = out.slice(out.indexOf('policy') + 6).split(/\s+/).filter(Boolean).slice(0, p.width * p.height);
+    policy.forEach((v, i) => {
+      const ref = p.output.policy[i];
+      if (ref === null) assert.equal(v, 'NAN');
+      else assert.ok(Math.abs(Number(v) - ref) < 1e-3, `policy ${i}`);
+    });
+  } finally {
+    await c.close();
+  }
 });
