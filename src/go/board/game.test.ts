@@ -241,3 +241,28 @@ test('calculateArea: unsafe big territories never overwrite; non-pass-alive ston
   const plain = passAliveArea(g.board, false);
   assert.equal(plain[idx('D3')], EMPTY);
 });
+
+test('handicap stones and white handicap bonus (counted as KataGo does)', () => {
+  const at2 = (g: Game, v: string): number => at(g, v);
+  const g = new Game({ width: 9, rules: rulesPreset('chinese').rules, komi: 0.5 });
+  g.play(at2(g, 'C3'), BLACK);
+  assert.equal(g.handicapStones(), 0, 'one black move is an ordinary start');
+  g.play(PASS, WHITE);
+  g.play(at2(g, 'G7'), BLACK);
+  g.play(at2(g, 'E5'), WHITE);
+  assert.equal(g.handicapStones(), 2, 'black moves interleaved with an isolated white pass');
+  // Chinese gives white N = 2 points, aga N - 1 = 1, tromp-taylor none.
+  const chinese = scoreGame(g);
+  g.setRules(rulesPreset('aga').rules);
+  assert.equal(scoreGame(g).whiteMinusBlack, chinese.whiteMinusBlack - 1);
+  g.setRules(rulesPreset('tromp-taylor').rules);
+  assert.equal(scoreGame(g).whiteMinusBlack, chinese.whiteMinusBlack - 2);
+  const setup = new Game({ width: 9, setup: stonesOn(9, 9, { B: 'C3 G7 G3' }), toMove: WHITE });
+  assert.equal(setup.handicapStones(), 3);
+  const twoWhite = new Game({ width: 9 });
+  twoWhite.play(at2(twoWhite, 'C3'), BLACK);
+  twoWhite.play(at2(twoWhite, 'C4'), BLACK);
+  twoWhite.play(at2(twoWhite, 'D4'), WHITE);
+  twoWhite.play(at2(twoWhite, 'D5'), WHITE);
+  assert.equal(twoWhite.handicapStones(), 0, 'two white moves in a row: a set-up position, not handicap');
+});

@@ -176,8 +176,10 @@ export class Game {
   }
 
   /**
-   * Number of handicap stones for whiteHandicapBonus: black stones placed before white's first move
-   * (setup stones of an all-black initial position plus leading black moves), when at least two.
+   * Number of handicap stones for whiteHandicapBonus, counted as KataGo's GTP engine does: black
+   * stones of an initial position without white stones, plus black's moves before white's first real
+   * move (isolated white passes in between are skipped; two white moves in a row mean no handicap);
+   * a total of one is an ordinary first move, so 0.
    */
   handicapStones(): number {
     const b = this.initialBoard;
@@ -189,11 +191,19 @@ export class Game {
         if (s === BLACK) black++;
       }
     }
-    for (const m of this.moves) {
-      if (m.color !== BLACK) break;
-      if (m.loc !== PASS) black++;
+    let leading = 0;
+    for (let i = 0; i < this.moves.length; i++) {
+      const m = this.moves[i];
+      if (m.color !== BLACK) {
+        const next = this.moves[i + 1];
+        if (next && next.color !== BLACK) { leading = 0; break; }
+        if (m.loc === PASS) continue;
+        break;
+      }
+      if (m.loc !== PASS) leading++;
     }
-    return black >= 2 ? black : 0;
+    const total = black + leading;
+    return total <= 1 ? 0 : total;
   }
 
   /** A copy that can be played on independently (copies boards and history; no replay). */
