@@ -201,6 +201,21 @@ export function heatmap(o: HeatmapOptions): PlotSpec {
   };
 }
 
+/** Throws when a spec names data by URL anywhere (top level, layers, facets, lookups). */
+function assertInlineData(node: unknown, path = 'spec'): void {
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => assertInlineData(child, `${path}[${i}]`));
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'data' && value !== null && typeof value === 'object' && 'url' in value) {
+      throw new Error(`report plots must embed their data; ${path}.data names the URL ${JSON.stringify((value as { url: unknown }).url)}`);
+    }
+    assertInlineData(value, `${path}.${key}`);
+  }
+}
+
 /** A vega loader that refuses every load: report plots must carry their data inline. */
 function offlineLoader(): vega.Loader {
   const refuse = async (uri: string): Promise<never> => {
@@ -214,6 +229,7 @@ function offlineLoader(): vega.Loader {
 
 /** Renders a plot to a standalone SVG string (no scripts, no external resources). */
 export async function renderPlotSvg(spec: PlotSpec): Promise<string> {
+  assertInlineData(spec);
   let vgSpec: vega.Spec;
   try {
     vgSpec = compile(spec).spec;
@@ -222,7 +238,9 @@ export async function renderPlotSvg(spec: PlotSpec): Promise<string> {
   }
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', loader: offlineLoader() });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (/(href|src)\s*=\s*["'](https?:)?\/\//i.test(svg)) throw new Error('a report plot refers to an external resource (e.g. an image mark with a URL); embed it instead');
+    return svg;
   } finally {
     view.finalize();
   }

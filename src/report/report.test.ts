@@ -25,6 +25,8 @@ import {
   imageGrid,
   splitImages,
   progressBar,
+  renderPlotSvg,
+  type PlotSpec,
 } from './index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'glassbox-report-'));
@@ -169,6 +171,16 @@ test('plot helpers reject mismatched data with a clear error', () => {
   assert.throws(() => lineChart({ series: [{ name: 's', x: [1, 2], y: [1] }], xTitle: 'x', yTitle: 'y' }), /series "s" has 2 x values but 1 y values/);
   assert.throws(() => barChart({ categories: ['a'], groups: [{ name: 'g', values: [1, 2] }], xTitle: 'x', yTitle: 'y' }), /group "g"/);
   assert.throws(() => heatmap({ rowLabels: ['a'], columnLabels: ['b'], values: [[1, 2]], xTitle: 'x', yTitle: 'y', colorTitle: 'c' }), /row 0/);
+});
+
+test('plots that would load data or images from a URL are refused', async () => {
+  const remote = { data: { url: 'https://example.com/x.json' }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } };
+  await assert.rejects(renderPlotSvg(remote as PlotSpec), /must embed their data; spec\.data names the URL "https:\/\/example\.com\/x\.json"/);
+  const layered = { layer: [{ data: { url: 'x.csv' }, mark: 'bar' }] };
+  await assert.rejects(renderPlotSvg(layered as unknown as PlotSpec), /spec\.layer\[0\]\.data names the URL "x\.csv"/);
+  const imageMark = { data: { values: [{ u: 'http://example.com/a.png', x: 1 }] }, mark: 'image', encoding: { url: { field: 'u', type: 'nominal' }, x: { field: 'x', type: 'quantitative' } } };
+  const svg = await renderPlotSvg(imageMark as PlotSpec); // the loader refuses the image: an empty href
+  assert.ok(!/href\s*=\s*["']https?:/i.test(svg), 'no external image reference');
 });
 
 test('crc32 matches the standard check value', () => {
