@@ -46,7 +46,7 @@ export function progressBar(total: number, label: string, options: ProgressOptio
         stream: stream as NodeJS.WriteStream,
         format: '{label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}{metrics}',
         barsize: 24,
-        hideCursor: true,
+        hideCursor: false, // an interrupted run must not leave the terminal without a cursor
         clearOnComplete: false,
         etaBuffer: 50,
       })
