@@ -180,3 +180,14 @@ test('hashAfterPlay predicts the hash of the position after the move', () => {
     color = color === BLACK ? WHITE : BLACK;
   }
 });
+
+test('benchPlayouts runs complete random playouts and reports rates', async () => {
+  const { benchPlayouts } = await import('./playout.js');
+  const r = benchPlayouts({ width: 9, seconds: 0.05, minPlayouts: 20 });
+  assert.ok(r.playouts >= 20);
+  assert.ok(r.playoutsPerSecond > 0 && r.playoutsPerCpuSecond > 0);
+  // A 9x9 random playout that never fills eyes lasts about 110 moves (passes included).
+  assert.ok(r.movesPerPlayout > 80 && r.movesPerPlayout < 160, `moves per playout ${r.movesPerPlayout}`);
+  const rect = benchPlayouts({ width: 7, height: 13, seconds: 0.02, minPlayouts: 5 });
+  assert.equal(rect.height, 13);
+});

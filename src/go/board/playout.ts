@@ -39,8 +39,11 @@ export interface PlayoutBenchResult {
   width: number;
   height: number;
   playouts: number;
+  /** Wall-clock time and the CPU time this process got (less affected by other load on the machine). */
   seconds: number;
+  cpuSeconds: number;
   playoutsPerSecond: number;
+  playoutsPerCpuSecond: number;
   movesPerPlayout: number;
 }
 
@@ -56,6 +59,7 @@ export function benchPlayouts(opts: { width: number; height?: number; seconds?: 
   let playouts = 0;
   let moves = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let elapsed = 0;
   while (playouts < minPlayouts || elapsed < seconds * 1000) {
     board.copyFrom(empty);
@@ -64,5 +68,14 @@ export function benchPlayouts(opts: { width: number; height?: number; seconds?: 
     if ((playouts & 15) === 0 || playouts < minPlayouts) elapsed = performance.now() - t0;
   }
   elapsed = performance.now() - t0;
-  return { width, height, playouts, seconds: elapsed / 1000, playoutsPerSecond: playouts / (elapsed / 1000), movesPerPlayout: moves / playouts };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return {
+    width, height, playouts,
+    seconds: elapsed / 1000,
+    cpuSeconds,
+    playoutsPerSecond: playouts / (elapsed / 1000),
+    playoutsPerCpuSecond: playouts / cpuSeconds,
+    movesPerPlayout: moves / playouts,
+  };
 }
