@@ -40,6 +40,19 @@ inline const int32_t* i32_arg(const Napi::CallbackInfo& info, size_t i, const ch
   return a.Data();
 }
 
+inline uint8_t* u8_arg(const Napi::CallbackInfo& info, size_t i, const char* name, size_t* size) {
+  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw arg_error(info, i, name, "must be a Uint8Array");
+  }
+  Napi::Uint8Array a = info[i].As<Napi::Uint8Array>();
+  *size = a.ElementLength();
+  return a.Data();
+}
+
+inline int32_t* i32_out_arg(const Napi::CallbackInfo& info, size_t i, const char* name, size_t* size) {
+  return const_cast<int32_t*>(i32_arg(info, i, name, size));
+}
+
 inline int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo = 0, int64_t hi = INT64_MAX) {
   if (i >= info.Length() || !info[i].IsNumber()) throw arg_error(info, i, name, "must be a number");
   double d = info[i].As<Napi::Number>().DoubleValue();

@@ -1,6 +1,7 @@
 // Broadcasting elementwise binary ops (tfjs Add, Sub, Multiply, RealDiv, Maximum, Minimum,
-// SquaredDifference, Pow) and AddN. Layouts: row-major; a and b are broadcast to the output
-// shape numpy-style (shapes right-aligned, size-1 dims repeat).
+// SquaredDifference, Pow), comparisons (Greater, GreaterEqual, Less, LessEqual, Equal,
+// NotEqual; output bytes 0/1), AddN and Select. Layouts: row-major; a and b are broadcast to
+// the output shape numpy-style (shapes right-aligned, size-1 dims repeat).
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,6 +15,7 @@ namespace gb {
 namespace {
 
 enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSquaredDiff, kPow, kBinaryOpCount };
+enum CompareOp { kGreater = 0, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual, kCompareOpCount };
 
 constexpr size_t kParallelElems = 1 << 15;  // below this, threads cost more than they save
 
@@ -32,6 +34,12 @@ struct Cube { float operator()(float a, float) const { return a * a * a; } };
 struct Sqrt { float operator()(float a, float) const { return std::sqrt(a); } };
 struct Recip { float operator()(float a, float) const { return 1.f / a; } };
 struct First { float operator()(float a, float) const { return a; } };
+struct Greater { uint8_t operator()(float a, float b) const { return a > b; } };
+struct GreaterEqual { uint8_t operator()(float a, float b) const { return a >= b; } };
+struct Less { uint8_t operator()(float a, float b) const { return a < b; } };
+struct LessEqual { uint8_t operator()(float a, float b) const { return a <= b; } };
+struct Equal { uint8_t operator()(float a, float b) const { return a == b; } };
+struct NotEqual { uint8_t operator()(float a, float b) const { return a != b; } };
 
 // Output shape of rank r with per-operand strides (0 where broadcast), after merging dims
 // that are contiguous for both operands and dropping size-1 dims.
@@ -69,8 +77,8 @@ Broadcast plan(const Dims& as, const Dims& bs, const Dims& os) {
 }
 
 // One inner row: n outputs with operand strides 0 or 1 (specialised so loops vectorise).
-template <class F>
-inline void row(F f, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) {
+template <class F, class T>
+inline void row(F f, const float* a, int64_t sa, const float* b, int64_t sb, T* o, int64_t n) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
@@ -84,8 +92,8 @@ inline void row(F f, const float* a, int64_t sa, const float* b, int64_t sb, flo
   }
 }
 
-template <class F>
-void run(F f, const float* a, const float* b, float* out, const Broadcast& p) {
+template <class F, class T>
+void run(F f, const float* a, const float* b, T* out, const Broadcast& p) {
   const int64_t r = static_cast<int64_t>(p.shape.size());
   const int64_t inner = p.shape[r - 1];
   const int64_t isa = p.sa[r - 1], isb = p.sb[r - 1];
@@ -110,6 +118,19 @@ void run(F f, const float* a, const float* b, float* out, const Broadcast& p) {
   });
 }
 
+// Checks that a (aShape) and b (bShape) broadcast to outShape with `out_size` elements.
+Broadcast checked_plan(const Napi::CallbackInfo& info, const F32& a, const Dims& as, const F32& b, const Dims& bs, size_t out_size, const Dims& os) {
+  require(static_cast<int64_t>(a.size) == product(as) && static_cast<int64_t>(b.size) == product(bs), info, "binary: input sizes differ from their shapes");
+  require(static_cast<int64_t>(out_size) == product(os), info, "binary: out size differs from outShape");
+  require(as.size() <= os.size() && bs.size() <= os.size(), info, "binary: input rank above output rank");
+  for (size_t i = 0; i < os.size(); ++i) {
+    const int64_t ad = i + as.size() >= os.size() ? as[i + as.size() - os.size()] : 1;
+    const int64_t bd = i + bs.size() >= os.size() ? bs[i + bs.size() - os.size()] : 1;
+    require((ad == os[i] || ad == 1) && (bd == os[i] || bd == 1), info, "binary: shapes do not broadcast to outShape");
+  }
+  return plan(as, bs, os);
+}
+
 }  // namespace
 
 // binary(op, a, aShape, b, bShape, out, outShape): out = op(broadcast(a), broadcast(b)).
@@ -121,16 +142,8 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   Dims bs = dims_arg(info, 4, "bShape");
   F32 out = f32_arg(info, 5, "out");
   Dims os = dims_arg(info, 6, "outShape");
-  require(static_cast<int64_t>(a.size) == product(as) && static_cast<int64_t>(b.size) == product(bs), info, "binary: input sizes differ from their shapes");
-  require(static_cast<int64_t>(out.size) == product(os), info, "binary: out size differs from outShape");
-  require(as.size() <= os.size() && bs.size() <= os.size(), info, "binary: input rank above output rank");
-  for (size_t i = 0; i < os.size(); ++i) {
-    const int64_t ad = i + as.size() >= os.size() ? as[i + as.size() - os.size()] : 1;
-    const int64_t bd = i + bs.size() >= os.size() ? bs[i + bs.size() - os.size()] : 1;
-    require((ad == os[i] || ad == 1) && (bd == os[i] || bd == 1), info, "binary: shapes do not broadcast to outShape");
-  }
+  const Broadcast p = checked_plan(info, a, as, b, bs, out.size, os);
   if (out.size == 0) return info.Env().Undefined();
-  const Broadcast p = plan(as, bs, os);
   switch (op) {
     case kAdd: run(Add{}, a.data, b.data, out.data, p); break;
     case kSub: run(Sub{}, a.data, b.data, out.data, p); break;
@@ -171,6 +184,42 @@ Napi::Value AddN(const Napi::CallbackInfo& info) {
       const float* x = ins[k];
       for (size_t i = lo; i < hi; ++i) out.data[i] += x[i];
     }
+  });
+  return info.Env().Undefined();
+}
+
+
+// compare(op, a, aShape, b, bShape, out: Uint8Array, outShape): out = a op b (1 or 0), broadcast.
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  const int op = static_cast<int>(int_arg(info, 0, "op", 0, kCompareOpCount - 1));
+  F32 a = f32_arg(info, 1, "a");
+  Dims as = dims_arg(info, 2, "aShape");
+  F32 b = f32_arg(info, 3, "b");
+  Dims bs = dims_arg(info, 4, "bShape");
+  size_t out_size = 0;
+  uint8_t* out = u8_arg(info, 5, "out", &out_size);
+  Dims os = dims_arg(info, 6, "outShape");
+  const Broadcast p = checked_plan(info, a, as, b, bs, out_size, os);
+  if (out_size == 0) return info.Env().Undefined();
+  switch (op) {
+    case kGreater: run(Greater{}, a.data, b.data, out, p); break;
+    case kGreaterEqual: run(GreaterEqual{}, a.data, b.data, out, p); break;
+    case kLess: run(Less{}, a.data, b.data, out, p); break;
+    case kLessEqual: run(LessEqual{}, a.data, b.data, out, p); break;
+    case kEqual: run(Equal{}, a.data, b.data, out, p); break;
+    case kNotEqual: run(NotEqual{}, a.data, b.data, out, p); break;
+  }
+  return info.Env().Undefined();
+}
+
+// select(condition: Uint8Array, t, e, out): out[i] = condition[i] ? t[i] : e[i] (same sizes).
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  size_t n = 0;
+  const uint8_t* c = u8_arg(info, 0, "condition", &n);
+  F32 t = f32_arg(info, 1, "t"), e = f32_arg(info, 2, "e"), out = f32_arg(info, 3, "out");
+  require(t.size == n && e.size == n && out.size == n, info, "select: condition, t, e and out sizes differ");
+  parallel_for(n, kParallelElems, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; ++i) out.data[i] = c[i] ? t.data[i] : e.data[i];
   });
   return info.Env().Undefined();
 }

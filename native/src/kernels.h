@@ -8,8 +8,11 @@ namespace gb {
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info);  // matmul.cc
 Napi::Value Binary(const Napi::CallbackInfo& info);       // binary.cc
 Napi::Value AddN(const Napi::CallbackInfo& info);
+Napi::Value Compare(const Napi::CallbackInfo& info);
+Napi::Value Select(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);        // unary.cc
 Napi::Value Reduce(const Napi::CallbackInfo& info);       // reduce.cc
+Napi::Value ArgReduce(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);    // transpose.cc
 Napi::Value Softmax(const Napi::CallbackInfo& info);      // softmax.cc
 Napi::Value Slice(const Napi::CallbackInfo& info);        // copy.cc

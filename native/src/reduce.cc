@@ -157,4 +157,35 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// argReduce(x, outer, axisSize, inner, out: Int32Array, isMax): for x viewed as
+// [outer, axisSize, inner], out[o, i] = index along the axis of the first max (or min).
+Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
+  F32 x = f32_arg(info, 0, "x");
+  const int64_t outer = int_arg(info, 1, "outer"), axis = int_arg(info, 2, "axisSize"), inner = int_arg(info, 3, "inner");
+  size_t out_size = 0;
+  int32_t* out = i32_out_arg(info, 4, "out", &out_size);
+  const bool is_max = bool_arg(info, 5, "isMax");
+  require(static_cast<int64_t>(x.size) == outer * axis * inner && axis > 0, info, "argReduce: x size differs from outer*axis*inner");
+  require(static_cast<int64_t>(out_size) == outer * inner, info, "argReduce: out size differs from outer*inner");
+  parallel_for(static_cast<size_t>(outer), std::max<size_t>(1, kParallelElems / static_cast<size_t>(axis * inner)), [&](size_t lo, size_t hi) {
+    std::vector<float> best(static_cast<size_t>(inner));
+    for (size_t o = lo; o < hi; ++o) {
+      const float* block = x.data + static_cast<int64_t>(o) * axis * inner;
+      int32_t* res = out + static_cast<int64_t>(o) * inner;
+      std::copy(block, block + inner, best.begin());
+      std::fill(res, res + inner, 0);
+      for (int64_t a = 1; a < axis; ++a) {
+        const float* row = block + a * inner;
+        for (int64_t i = 0; i < inner; ++i) {
+          if (is_max ? row[i] > best[i] : row[i] < best[i]) {
+            best[i] = row[i];
+            res[i] = static_cast<int32_t>(a);
+          }
+        }
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
 }  // namespace gb

@@ -1,5 +1,5 @@
 // Elementwise unary math (tfjs Neg, Abs, Exp, Log, Sqrt, Rsqrt, Square, Tanh, Sigmoid, Relu,
-// Relu6, Step, Erf, Reciprocal, Elu, LeakyRelu, Log1p, Expm1) on contiguous arrays, with the
+// Relu6, Step, Erf, Reciprocal, Elu, LeakyRelu, Log1p, Expm1, ClipByValue) on contiguous arrays, with the
 // same formulas as tfjs-backend-cpu (Erf: its Abramowitz-Stegun 7.1.26 approximation).
 #include <cmath>
 
@@ -13,7 +13,7 @@ namespace {
 
 enum UnaryOp {
   kNeg = 0, kAbs, kExp, kLog, kSqrt, kRsqrt, kSquare, kTanh, kSigmoid, kRelu, kRelu6, kStep, kErf,
-  kReciprocal, kElu, kLeakyRelu, kLog1p, kExpm1, kUnaryOpCount
+  kReciprocal, kElu, kLeakyRelu, kLog1p, kExpm1, kClip, kUnaryOpCount
 };
 
 constexpr size_t kParallelElems = 1 << 14;
@@ -29,7 +29,7 @@ inline float erf_approx(float x) {
 // Each op as a loop the compiler can vectorise; built twice (AVX2+FMA and baseline) with the
 // best chosen when the library loads.
 __attribute__((target_clones("arch=haswell", "default")))
-void apply(int op, const float* x, float* y, int64_t n, float alpha) {
+void apply(int op, const float* x, float* y, int64_t n, float alpha, float beta) {
   switch (op) {
     case kNeg: for (int64_t i = 0; i < n; ++i) y[i] = -x[i]; break;
     case kAbs: for (int64_t i = 0; i < n; ++i) y[i] = std::fabs(x[i]); break;
@@ -57,19 +57,21 @@ void apply(int op, const float* x, float* y, int64_t n, float alpha) {
     case kLeakyRelu: for (int64_t i = 0; i < n; ++i) y[i] = x[i] < 0.f ? alpha * x[i] : x[i]; break;
     case kLog1p: for (int64_t i = 0; i < n; ++i) y[i] = std::log1p(x[i]); break;
     case kExpm1: for (int64_t i = 0; i < n; ++i) y[i] = std::expm1(x[i]); break;
+    case kClip: for (int64_t i = 0; i < n; ++i) y[i] = x[i] != x[i] ? x[i] : (x[i] < alpha ? alpha : (x[i] > beta ? beta : x[i])); break;
   }
 }
 
 }  // namespace
 
-// unary(op, x, out, alpha): out[i] = op(x[i]); alpha is Step's value for x <= 0 and LeakyRelu's slope.
+// unary(op, x, out, alpha, beta): out[i] = op(x[i]); alpha is Step's value for x <= 0, LeakyRelu's
+// slope and ClipByValue's lower bound; beta is ClipByValue's upper bound.
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   const int op = static_cast<int>(int_arg(info, 0, "op", 0, kUnaryOpCount - 1));
   F32 x = f32_arg(info, 1, "x"), out = f32_arg(info, 2, "out");
-  const float alpha = static_cast<float>(num_arg(info, 3, "alpha"));
+  const float alpha = static_cast<float>(num_arg(info, 3, "alpha")), beta = static_cast<float>(num_arg(info, 4, "beta"));
   require(x.size == out.size, info, "unary: x and out sizes differ");
   parallel_for(x.size, kParallelElems, [&](size_t lo, size_t hi) {
-    apply(op, x.data + lo, out.data + lo, static_cast<int64_t>(hi - lo), alpha);
+    apply(op, x.data + lo, out.data + lo, static_cast<int64_t>(hi - lo), alpha, beta);
   });
   return info.Env().Undefined();
 }

@@ -33,7 +33,13 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array, outShape: number[]): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   /** Op codes: see UNARY_OPS in kernels/unary.ts. */
-  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number, beta: number): void;
+  /** Op codes: see COMPARE_OPS in kernels/elementwise.ts; out holds 0/1. */
+  compare(op: number, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Uint8Array, outShape: number[]): void;
+  /** out = condition ? t : e, all the same size. */
+  select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** x as [outer, axisSize, inner] -> index of the first max/min along the axis. */
+  argReduce(x: Float32Array, outer: number, axisSize: number, inner: number, out: Int32Array, isMax: boolean): void;
   /** Op codes: see REDUCE_OPS in kernels/reduce.ts. out holds the kept dims. */
   reduce(op: number, x: Float32Array, shape: number[], axes: number[], out: Float32Array): void;
   transpose(x: Float32Array, shape: number[], perm: number[], out: Float32Array): void;

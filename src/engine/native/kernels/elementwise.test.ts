@@ -41,3 +41,14 @@ test('addN matches cpu', { skip }, () => {
   const xs = [0, 1, 2, 3].map(() => randn(rng, [30, 50]));
   compareBackends('addN', () => tf.addN(xs.map((x) => tf.tensor(x, [30, 50]))), 1e-5, 1e-6);
 });
+
+test('comparisons and select match cpu', { skip }, () => {
+  const rng = new Rng(12);
+  const av = randn(rng, [40, 30]).map((x) => Math.round(x * 2) / 2), bv = randn(rng, [30]).map((x) => Math.round(x * 2) / 2);
+  const cmp = { greater: tf.greater, greaterEqual: tf.greaterEqual, less: tf.less, lessEqual: tf.lessEqual, equal: tf.equal, notEqual: tf.notEqual } as const;
+  for (const [name, op] of Object.entries(cmp)) {
+    compareBackends(`${name}`, () => op(tf.tensor(av, [40, 30]), tf.tensor(bv, [30])), 0, 0);
+  }
+  compareBackends('where', () => tf.where(tf.greater(tf.tensor(av, [40, 30]), 0), tf.tensor(av, [40, 30]), tf.neg(tf.tensor(av, [40, 30]))), 0, 0);
+  compareBackends('clipByValue', () => tf.clipByValue(tf.tensor(av, [40, 30]), -0.5, 0.75), 0, 0);
+});

@@ -50,9 +50,15 @@ export function nativeMatMul(backend: NativeBackend, a: TensorInfo, b: TensorInf
   const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
   const outBatch = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
   const out = backend.alloc(sizeOf(outBatch) * M * N);
+  let aStrides = batchStrides(aBatch, outBatch, M * Ka), bStrides = batchStrides(bBatch, outBatch, Ka * N);
+  let [batchShape, rows] = [outBatch, M];
+  if (!transposeA && bStrides.every((s) => s === 0) && sizeOf(aBatch) === sizeOf(outBatch)) {
+    // b is one matrix shared by the whole batch: stack a's matrices into one [batch*M, K] product.
+    [batchShape, rows, aStrides, bStrides] = [[], sizeOf(outBatch) * M, [], []];
+  }
   backend.addon.batchMatMul(
-    av, bv, out, outBatch, batchStrides(aBatch, outBatch, M * Ka), batchStrides(bBatch, outBatch, Ka * N),
-    M, N, Ka, transposeA, transposeB, opts.bias ?? null, opts.activation ?? 0, opts.alpha ?? 0,
+    av, bv, out, batchShape, aStrides, bStrides,
+    rows, N, Ka, transposeA, transposeB, opts.bias ?? null, opts.activation ?? 0, opts.alpha ?? 0,
   );
   return output(backend, [...outBatch, M, N], out);
 }

@@ -35,3 +35,12 @@ test('softmax and logSoftmax match cpu', { skip }, () => {
     compareBackends(`logSoftmax [${shape}]`, () => tf.logSoftmax(tf.tensor(v, shape)), 1e-5, 1e-5);
   }
 });
+
+test('argMax and argMin match cpu', { skip }, () => {
+  const rng = new Rng(32);
+  for (const [shape, axis] of [[[64, 100], 1], [[64, 100], 0], [[4, 50, 6], 1], [[2000], 0]] as [number[], number][]) {
+    const v = randn(rng, shape);
+    compareBackends(`argMax [${shape}] axis=${axis}`, () => tf.argMax(tf.tensor(v, shape), axis), 0, 0);
+    compareBackends(`argMin [${shape}] axis=${axis}`, () => tf.argMin(tf.tensor(v, shape), axis), 0, 0);
+  }
+});

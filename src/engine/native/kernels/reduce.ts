@@ -1,4 +1,4 @@
-// Reductions over any axes (Sum, Mean, Max, Min, Prod) and Softmax, on float32 tensors.
+// Reductions over any axes (Sum, Mean, Max, Min, Prod), ArgMax/ArgMin and Softmax, on float32 tensors.
 import { tf } from '../../tfjs.js';
 import { f32, output, sizeOf, type TensorInfo } from '../backend.js';
 import { MIN_NATIVE_ELEMENTS } from './cutoff.js';
@@ -30,6 +30,21 @@ function reduceKernel(name: keyof typeof REDUCE_OPS): NativeKernel {
   };
 }
 
+function argReduceKernel(isMax: boolean) {
+  return (args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] => {
+    const x = input(args, 'x');
+    const xv = f32(args.backend, x);
+    if (!xv || xv.length < MIN_NATIVE_ELEMENTS) return cpu(args);
+    const axes = tf.util.parseAxisParam((args.attrs as { axis: number | number[] }).axis, x.shape);
+    if (axes.length !== 1 || x.shape[axes[0]] === 0) return cpu(args);
+    const axis = axes[0];
+    const outShape = x.shape.filter((_, d) => d !== axis);
+    const out = new Int32Array(sizeOf(outShape));
+    args.backend.addon.argReduce(xv, sizeOf(x.shape.slice(0, axis)), x.shape[axis], sizeOf(x.shape.slice(axis + 1)), out, isMax);
+    return args.backend.makeTensorInfo(outShape, 'int32', out);
+  };
+}
+
 function softmax(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const logits = input(args, 'logits');
   const xv = f32(args.backend, logits);
@@ -45,4 +60,6 @@ function softmax(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
 export const reduceKernels: NativeKernel[] = [
   ...(Object.keys(REDUCE_OPS) as (keyof typeof REDUCE_OPS)[]).map(reduceKernel),
   { kernelName: 'Softmax', kernelFunc: softmax },
+  { kernelName: 'ArgMax', kernelFunc: argReduceKernel(true) },
+  { kernelName: 'ArgMin', kernelFunc: argReduceKernel(false) },
 ];

@@ -6,15 +6,18 @@ import { input, type CpuKernel, type KernelArgs, type NativeKernel } from './typ
 /** Op codes shared with native/src/unary.cc, by tfjs kernel name. */
 export const UNARY_OPS = {
   Neg: 0, Abs: 1, Exp: 2, Log: 3, Sqrt: 4, Rsqrt: 5, Square: 6, Tanh: 7, Sigmoid: 8, Relu: 9, Relu6: 10,
-  Step: 11, Erf: 12, Reciprocal: 13, Elu: 14, LeakyRelu: 15, Log1p: 16, Expm1: 17,
+  Step: 11, Erf: 12, Reciprocal: 13, Elu: 14, LeakyRelu: 15, Log1p: 16, Expm1: 17, ClipByValue: 18,
 } as const;
 
-/** op(x) elementwise, or null when x is not float32. `alpha`: Step's value at x <= 0, LeakyRelu's slope. */
-export function nativeUnary(backend: NativeBackend, op: number, x: TensorInfo, alpha = 0): TensorInfo | null {
+/**
+ * op(x) elementwise, or null when x is not float32. `alpha`: Step's value at x <= 0, LeakyRelu's
+ * slope, ClipByValue's minimum; `beta`: ClipByValue's maximum.
+ */
+export function nativeUnary(backend: NativeBackend, op: number, x: TensorInfo, alpha = 0, beta = 0): TensorInfo | null {
   const xv = f32(backend, x);
   if (!xv) return null;
   const out = backend.alloc(xv.length);
-  backend.addon.unary(op, xv, out, alpha);
+  backend.addon.unary(op, xv, out, alpha, beta);
   return output(backend, x.shape, out);
 }
 
@@ -25,8 +28,10 @@ function unaryKernel(name: keyof typeof UNARY_OPS): NativeKernel {
     kernelFunc: (args: KernelArgs, cpu: CpuKernel) => {
       const x = input(args, 'x');
       if (sizeOf(x.shape) < MIN_NATIVE_ELEMENTS) return cpu(args);
-      const alpha = (args.attrs?.alpha as number | undefined) ?? 0;
-      return nativeUnary(args.backend, op, x, alpha) ?? cpu(args);
+      const attrs = args.attrs ?? {};
+      const alpha = (name === 'ClipByValue' ? attrs.clipValueMin : attrs.alpha) as number | undefined;
+      const beta = (name === 'ClipByValue' ? attrs.clipValueMax : 0) as number;
+      return nativeUnary(args.backend, op, x, alpha ?? 0, beta) ?? cpu(args);
     },
   };
 }
