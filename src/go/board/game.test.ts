@@ -6,7 +6,7 @@ import { Rng } from '../../engine/rng.js';
 import { Game } from './game.js';
 import { BLACK, EMPTY, PASS, WHITE, type Color, parseGtpVertex, parseColor } from './coords.js';
 import { parseRules, rulesPreset, rulesToJson, RULE_PRESET_NAMES, presetNameOf } from './rules.js';
-import { scoreGame, trompTaylorOwnership } from './scoring.js';
+import { kataGoAreaScore, scoreGame, trompTaylorOwnership } from './scoring.js';
 import { calculateArea, independentLifeArea, passAliveArea } from './benson.js';
 
 function at(g: Game, v: string): number {
@@ -265,4 +265,18 @@ test('handicap stones and white handicap bonus (counted as KataGo does)', () => 
   twoWhite.play(at2(twoWhite, 'D4'), WHITE);
   twoWhite.play(at2(twoWhite, 'D5'), WHITE);
   assert.equal(twoWhite.handicapStones(), 0, 'two white moves in a row: a set-up position, not handicap');
+});
+
+test("KataGo's area score counts stones inside pass-alive territory for its owner; Tromp-Taylor does not", () => {
+  const g = new Game({ width: 5, komi: 0.5, setup: stonesOn(5, 5, { B: 'B1 B2 B3 B4 B5 A3', W: 'A1 D3' }) });
+  // Tromp-Taylor: A1 (white) is counted for white and A2 reaches both colours; the C-E region reaches both.
+  const tt = scoreGame(g);
+  assert.deepEqual([tt.black, tt.white], [6 + 2, 2]);
+  // KataGo: black's pass-alive area is the A file and the B file (A1's white stone is dead); D3 is
+  // not pass-alive and stays white; the C-E region holds a white stone, so no big territory for black.
+  const k = kataGoAreaScore(g);
+  assert.deepEqual([k.black, k.white], [10, 1]);
+  assert.equal(k.result, 'B+8.5');
+  g.setRules(rulesPreset('japanese').rules);
+  assert.throws(() => kataGoAreaScore(g), /only area scoring/);
 });

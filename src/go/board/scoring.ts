@@ -8,7 +8,7 @@
 import type { Board } from './board.js';
 import { BLACK, EMPTY, WHITE, type Color } from './coords.js';
 import type { Game } from './game.js';
-import { independentLifeArea } from './benson.js';
+import { calculateArea, independentLifeArea } from './benson.js';
 
 /**
  * Owner of every point by Tromp-Taylor reach (index y * width + x): BLACK or WHITE for stones and for
@@ -110,14 +110,41 @@ export function scoreGame(game: Game, deadStones: number[] = []): Score {
   }
   black -= tax[BLACK];
   white -= tax[WHITE];
-  let diff = white - black + game.komi;
-  if (!territory) {
-    const n = game.handicapStones();
-    if (game.rules.whiteHandicapBonus === 'N') diff += n;
-    else if (game.rules.whiteHandicapBonus === 'N-1' && n > 0) diff += n - 1;
-  }
-  if (game.rules.hasButton && game.buttonTakenBy !== null) diff += game.buttonTakenBy === WHITE ? 0.5 : -0.5;
+  const diff = white - black + game.komi + bonuses(game);
   return { black, white, whiteMinusBlack: diff, result: resultString(diff) };
+}
+
+/**
+ * The score KataGo's own rules engine gives a finished area-scoring game (what its search sees at a
+ * game end): without tax, pass-alive areas (opponent stones inside count for the owner), big
+ * territories and all other stones; with tax, as scoreGame. Differs from exact Tromp-Taylor only when
+ * stones lie inside the opponent's pass-alive territory. Throws for territory scoring (KataGo scores
+ * that after its encore phases, which this engine does not play).
+ */
+export function kataGoAreaScore(game: Game): Score {
+  if (game.rules.scoring !== 'AREA') throw new Error('kataGoAreaScore: only area scoring is supported (territory scoring needs the encore)');
+  if (game.rules.tax !== 'NONE') return scoreGame(game);
+  const own = calculateArea(game.board, game.rules.suicide, { nonPassAliveStones: true, safeBigTerritories: true, unsafeBigTerritories: true });
+  let black = 0;
+  let white = 0;
+  for (const o of own) {
+    if (o === BLACK) black++;
+    else if (o === WHITE) white++;
+  }
+  const diff = white - black + game.komi + bonuses(game);
+  return { black, white, whiteMinusBlack: diff, result: resultString(diff) };
+}
+
+/** White's handicap bonus (area scoring) and the button, as points for white. */
+function bonuses(game: Game): number {
+  let bonus = 0;
+  if (game.rules.scoring === 'AREA') {
+    const n = game.handicapStones();
+    if (game.rules.whiteHandicapBonus === 'N') bonus += n;
+    else if (game.rules.whiteHandicapBonus === 'N-1' && n > 0) bonus += n - 1;
+  }
+  if (game.rules.hasButton && game.buttonTakenBy !== null) bonus += game.buttonTakenBy === WHITE ? 0.5 : -0.5;
+  return bonus;
 }
 
 /** Stones of `color` that lie in the opponent's pass-alive area (unconditionally dead), as locations. */
