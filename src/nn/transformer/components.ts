@@ -21,6 +21,23 @@ export function weightInit(cfg: TransformerConfig, random: boolean): ParamInit {
   return random ? (rng, shape) => normal(rng, shape, cfg.initStd) : (_rng, shape) => zeros(shape);
 }
 
+/**
+ * Rows `ids` (int32, 1-D) of `table`. Same as tf.gather, but its gradient is a scatter-add of the
+ * incoming rows (tf.scatterND sums duplicate indices) instead of tfjs's unsortedSegmentSum,
+ * which loops over every row of the table and is very slow for large vocabularies.
+ */
+export function embeddingLookup(table: Tensor, ids: Tensor): Tensor {
+  const shape = table.shape;
+  const op = tf.customGrad(((w: Tensor, idx: Tensor, save: (ts: Tensor[]) => void) => {
+    save([idx]);
+    return {
+      value: tf.gather(w, idx),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape), tf.zerosLike(saved[0])],
+    };
+  }) as never) as (w: Tensor, idx: Tensor) => Tensor;
+  return op(table, ids);
+}
+
 /** Per-forward facts every block needs. */
 export interface BlockInputs {
   run: HookRun;

@@ -27,14 +27,17 @@ export interface LmTrainOptions {
   onProgress?: (step: number, totalSteps: number, metrics: StepMetrics) => void | Promise<void>;
 }
 
-/** Mean next-token cross-entropy of logits [b, p, V] against targets [b, p] (int32). */
+/**
+ * Mean next-token cross-entropy of logits [b, p, V] against targets [b, p] (int32). Picks the
+ * targets' log-probabilities with a one-hot product (tf.gather's gradient is very slow on cpu).
+ */
 export function nextTokenLoss(logits: Tensor, targets: Tensor): tf.Scalar {
   return tf.tidy(() => {
     const V = logits.shape[2] as number;
     const n = targets.size;
-    const logp = tf.reshape(tf.logSoftmax(tf.reshape(logits, [n, V])), [n * V]);
-    const index = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), V), tf.reshape(targets, [n]));
-    return tf.neg(tf.mean(tf.gather(logp, index))) as tf.Scalar;
+    const logp = tf.logSoftmax(tf.reshape(logits, [n, V]));
+    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(tf.reshape(targets, [n]), 'int32'), V)));
+    return tf.div(tf.neg(picked), n) as tf.Scalar;
   });
 }
 

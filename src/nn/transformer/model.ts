@@ -10,7 +10,7 @@ import { Rng } from '../../engine/rng.js';
 import { Module, ModuleList } from '../module.js';
 import { zeros } from '../init.js';
 import { makeConfig, type TransformerConfig, type TransformerConfigInput } from './config.js';
-import { HookedLayerNorm, TransformerBlock, hookNamesFor, weightInit, type BlockInputs, type ParamInit } from './components.js';
+import { HookedLayerNorm, TransformerBlock, embeddingLookup, hookNamesFor, weightInit, type BlockInputs, type ParamInit } from './components.js';
 import { HookRun, type CacheSpec, type HookSpec } from './hooks.js';
 import type { KvCache } from './kv-cache.js';
 
@@ -279,10 +279,10 @@ export class HookedTransformer extends Module {
         const d = cfg.dModel;
         const positions = this.positions(batch, seq, past, mask);
         const idTensor = tf.tensor1d(ids, 'int32');
-        let resid = run.point('hook_embed', tf.reshape(tf.gather(this.embed.W_E, idTensor), [batch, seq, d]));
+        let resid = run.point('hook_embed', tf.reshape(embeddingLookup(this.embed.W_E, idTensor), [batch, seq, d]));
         if (this.posEmbed) {
           const posEmbed = mask
-            ? tf.reshape(tf.gather(this.posEmbed.W_pos, tf.tensor1d(positions, 'int32')), [batch, seq, d])
+            ? tf.reshape(embeddingLookup(this.posEmbed.W_pos, tf.tensor1d(positions, 'int32')), [batch, seq, d])
             : tf.broadcastTo(tf.reshape(tf.slice(this.posEmbed.W_pos, [past, 0], [seq, d]), [1, seq, d]), [batch, seq, d]);
           resid = tf.add(resid, run.point('hook_pos_embed', posEmbed));
         }
