@@ -8,6 +8,7 @@ import { BENCH_CASES, type BenchCase, type Scale } from './cases.js';
 import { machineFacts, type MachineFacts } from './machine.js';
 import { findPython, runPeer } from './peers/python.js';
 import { timeRuns, type RepetitionPlan, type Timing } from './timing.js';
+import { profileWorkload, type WorkloadProfile } from './profile.js';
 
 export type BenchMode = 'full' | 'quick';
 
@@ -35,6 +36,8 @@ export interface BenchOptions {
   scale?: Scale;
   /** Repetitions (default: PLANS[mode]). */
   plan?: RepetitionPlan;
+  /** Also profile one run of each case on the primary backend (kernel times by name). */
+  profile?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -52,6 +55,8 @@ export interface CaseResult {
   glassbox: Partial<Record<BackendName, Measurement | null>>;
   /** The peer's figure, or why there is none (`missing`: not installed, as opposed to a failure). */
   peer: { name: string; measurement: Measurement | null; reason: string | null; missing: boolean } | null;
+  /** Kernel times of one run on the primary backend, when profiling was asked for. */
+  profile?: WorkloadProfile;
 }
 
 export interface BenchResult {
@@ -70,11 +75,12 @@ function measurementOf(c: BenchCase, shape: object, t: Timing): Measurement {
   return { ...t, value };
 }
 
-function measureGlassbox(c: BenchCase, scale: Scale, plan: RepetitionPlan): Measurement {
+async function measureGlassbox(c: BenchCase, scale: Scale, plan: RepetitionPlan, profile: boolean): Promise<{ m: Measurement; profile?: WorkloadProfile }> {
   const shape = c.shapes[scale];
   const workload = c.build(shape);
   try {
-    return measurementOf(c, shape, timeRuns(() => workload.run(), plan));
+    const m = measurementOf(c, shape, timeRuns(() => workload.run(), plan));
+    return profile ? { m, profile: await profileWorkload(workload) } : { m };
   } finally {
     workload.dispose();
   }
@@ -117,15 +123,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       primary.machine.backendFallback ??= defaultInfo.fallbackReason;
     }
     const isPrimary = primary.name === backend;
-    cases.forEach((c, i) => {
-      if (!isPrimary && opts.mode === 'quick' && !c.allBackendsInQuick) return;
+    for (const [i, c] of cases.entries()) {
+      if (!isPrimary && opts.mode === 'quick' && !c.allBackendsInQuick) continue;
       log(`${c.key} on ${backend}...`);
-      results[i].glassbox[backend] = measureGlassbox(c, scale, plan);
+      const { m, profile } = await measureGlassbox(c, scale, plan, isPrimary && opts.profile === true);
+      results[i].glassbox[backend] = m;
+      if (profile) results[i].profile = profile;
       if (isPrimary && c.peer) {
         log(`${c.key} on ${c.peer.name}...`);
-        results[i].peer = measurePeer(c, scale, plan, primary!.machine);
+        results[i].peer = measurePeer(c, scale, plan, primary.machine);
       }
-    });
+    }
   }
   if (!primary) throw new Error(`bench: none of the backends ${requested.join(', ')} could load`);
   await initBackend(defaultInfo.name);
@@ -170,6 +178,13 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
     entry.ratio = ratio === null ? null : round(ratio);
     entry.reps = reps;
     if (r.peer?.reason) entry.peer_unavailable = r.peer.reason;
+    if (r.profile) {
+      entry.profile = {
+        run_ms: round(r.profile.runMs),
+        kernel_ms: round(r.profile.kernelMs),
+        kernels: r.profile.kernels.map((k) => ({ kernel: k.kernel, calls: k.calls, ms: round(k.totalMs) })),
+      };
+    }
     out[r.key] = entry;
   }
   return out;

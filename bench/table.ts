@@ -1,6 +1,7 @@
 // The human-readable benchmark table.
 import type { BackendName } from '../src/engine/backend.js';
 import { timeRatio, type BenchResult, type Measurement } from './harness.js';
+import type { WorkloadProfile } from './profile.js';
 
 function cell(m: Measurement | null | undefined, unit: 'ms' | 'gflops'): string {
   if (m === undefined) return 'not run';
@@ -36,5 +37,22 @@ export function formatBenchTable(result: BenchResult): string {
   const notes = result.cases.filter((r) => r.peer?.reason).map((r) => `peer missing for ${r.key}: ${r.peer!.reason}`);
   const quickNote = result.mode === 'quick' && result.backends.length > 1 ? '; --quick runs the other backends on sgemm only' : '';
   const legend = `median of n timed runs after warm-up (${result.mode} mode${result.scale === 'tiny' ? ', tiny shapes' : ''}${quickNote}); ratio > 1 means glassbox is slower; n/a: backend unavailable`;
-  return [pad(rows), '', legend, ...facts, ...notes].join('\n');
+  return [pad(rows), '', legend, ...facts, ...notes, ...result.cases.flatMap((r) => (r.profile ? ['', formatProfile(r.title, result.primaryBackend, r.profile)] : []))].join('\n');
+}
+
+const PROFILE_ROWS = 15;
+
+function formatProfile(title: string, backend: string, p: WorkloadProfile): string {
+  const rows = [['kernel', 'calls', 'ms', 'share']];
+  for (const k of p.kernels.slice(0, PROFILE_ROWS)) {
+    rows.push([k.kernel, String(k.calls), k.totalMs.toFixed(2), `${((100 * k.totalMs) / p.runMs).toFixed(1)}%`]);
+  }
+  const rest = p.kernels.slice(PROFILE_ROWS);
+  if (rest.length) {
+    const ms = rest.reduce((s, k) => s + k.totalMs, 0);
+    rows.push([`(${rest.length} more kernels)`, String(rest.reduce((s, k) => s + k.calls, 0)), ms.toFixed(2), `${((100 * ms) / p.runMs).toFixed(1)}%`]);
+  }
+  const outside = p.runMs - p.kernelMs;
+  rows.push(['(outside kernels)', '', outside.toFixed(2), `${((100 * outside) / p.runMs).toFixed(1)}%`]);
+  return `profile of one run: ${title} on ${backend}, ${p.runMs.toFixed(1)} ms profiled\n${pad(rows)}`;
 }

@@ -21,12 +21,14 @@ export function registerBench(program: Command): void {
     .option('--quick', 'fewer repetitions (a couple of minutes in all)')
     .option('--json', 'print one JSON object on the last line')
     .option('--only <cases>', `comma-separated cases: ${BENCH_CASES.map((c) => c.key).join(', ')}`)
+    .option('--profile', 'also print the kernel times of one run of each case on the primary backend')
     .option('--backends <list>', 'glassbox backends to measure, the first compared with the peers (default: the default backend, and cpu)')
-    .action(async (opts: { quick?: boolean; json?: boolean; only?: string; backends?: string }) => {
+    .action(async (opts: { quick?: boolean; json?: boolean; only?: string; backends?: string; profile?: boolean }) => {
       const result = await runBench({
         mode: opts.quick ? 'quick' : 'full',
         cases: selectCases(opts.only),
         backends: opts.backends ? parseBackends(opts.backends) : undefined,
+        profile: opts.profile,
         log: (line) => process.stderr.write(`bench: ${line}\n`),
       });
       console.log(formatBenchTable(result));

@@ -6,6 +6,7 @@ import { tf } from '../../src/engine/tfjs.js';
 import { BENCH_CASES, selectCases } from '../../bench/cases.js';
 import { benchJson, checkAgainstPeer, runBench, PLANS } from '../../bench/harness.js';
 import { formatBenchTable } from '../../bench/table.js';
+import { profileWorkload } from '../../bench/profile.js';
 import { median, timeRuns } from '../../bench/timing.js';
 
 /** Equal to 1e-4 of the largest magnitude in the array (float32 arithmetic in different orders). */
@@ -63,6 +64,23 @@ test('a tiny run produces the --json structure with numbers', async () => {
   }
   const table = formatBenchTable(result);
   for (const c of BENCH_CASES) assert.ok(table.includes(c.title), `table row for ${c.key}`);
+});
+
+test('profileWorkload sums kernel times by kernel name', async () => {
+  await initBackend();
+  const mlp = BENCH_CASES.find((c) => c.key === 'mlp_step')!;
+  const w = mlp.build(mlp.shapes.tiny);
+  try {
+    const p = await profileWorkload(w);
+    // 3 layers: at least one matmul each forward and one for each weight gradient
+    const matmulCalls = p.kernels.filter((k) => /MatMul/.test(k.kernel)).reduce((s, k) => s + k.calls, 0);
+    assert.ok(matmulCalls >= 6, `matmul kernels: ${matmulCalls}`);
+    assert.equal(new Set(p.kernels.map((k) => k.kernel)).size, p.kernels.length);
+    assert.ok(p.kernelMs <= p.runMs && p.kernels.every((k) => k.totalMs >= 0));
+    assert.deepEqual(p.kernels.map((k) => k.totalMs), [...p.kernels.map((k) => k.totalMs)].sort((a, b) => b - a));
+  } finally {
+    w.dispose();
+  }
 });
 
 test('workloads free what they allocate', async () => {
