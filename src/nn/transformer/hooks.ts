@@ -85,6 +85,11 @@ export class HookRun {
     this.cacheFilter = cache?.filter ?? null;
   }
 
+  /** True when any forward or backward hook is attached (hooks may hold tensors across blocks). */
+  get hasHooks(): boolean {
+    return this.fwd.size > 0 || this.bwd.size > 0;
+  }
+
   /**
    * True when a hook or an explicitly named cache entry is attached at `name`; the model computes
    * optional activations (per-head results, split inputs) only then or when its config asks.

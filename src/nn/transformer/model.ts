@@ -292,7 +292,13 @@ export class HookedTransformer extends Module {
           rotary: cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, mask ? batch : 1, seq) : null,
           kv,
         };
-        for (const block of this.blocks.items) resid = block.forward(resid, io);
+        for (const block of this.blocks.items) {
+          // Without hooks, each block's intermediates are freed as soon as it is done (under a
+          // gradient tape tfjs keeps what backprop needs). Hooks may hold tensors from one block
+          // for a later one (ctx.store), so hooked runs free everything at the end instead.
+          const input = resid;
+          resid = run.hasHooks ? block.forward(input, io) : tf.tidy(() => block.forward(input, io));
+        }
         const final = this.lnFinal.forward(resid, run, 'ln_final');
         const flat = tf.reshape(final, [batch * seq, d]);
         let out = this.unembed.W_U ? tf.matMul(flat, this.unembed.W_U) : tf.matMul(flat, this.embed.W_E, false, true);
