@@ -34,7 +34,7 @@ export function formatBenchTable(result: BenchResult): string {
   if (torch) facts.push(`torch    ${torch.version} with ${torch.threads} threads`);
   const numpy = m.numpy as { version?: string; blas?: string[] } | undefined;
   if (numpy) facts.push(`numpy    ${numpy.version}, BLAS ${numpy.blas?.length ? numpy.blas.join(', ') : 'unknown'}`);
-  const notes = result.cases.filter((r) => r.peer?.reason).map((r) => `peer missing for ${r.key}: ${r.peer!.reason}`);
+  const notes = result.cases.filter((r) => r.peer?.reason).map((r) => `peer unavailable for ${r.key}: ${r.peer!.reason}`);
   const quickNote = result.mode === 'quick' && result.backends.length > 1 ? '; --quick runs the other backends on sgemm only' : '';
   const legend = `median of n timed runs after warm-up (${result.mode} mode${result.scale === 'tiny' ? ', tiny shapes' : ''}${quickNote}); ratio > 1 means glassbox is slower; n/a: backend unavailable`;
   return [pad(rows), '', legend, ...facts, ...notes, ...result.cases.flatMap((r) => (r.profile ? ['', formatProfile(r.title, result.primaryBackend, r.profile)] : []))].join('\n');
