@@ -50,7 +50,17 @@ test('HF GPT-2 (with and without the transformer. prefix) and glassbox format lo
     const mc = loadTransformer(own);
     assert.ok(relativeError(arr(mc.forward(TOKENS)), la) === 0);
     assert.deepEqual(Object.keys(readSafetensorsFile(join(own, 'model.safetensors')).tensors).sort(), Object.keys(ma.stateDict()).sort());
-    for (const m of [ma, mb, mc]) m.dispose();
+    // An lm_head that differs from wte unties the unembedding: W_U = lm_head^T.
+    const path = join(b, 'model.safetensors');
+    const { tensors } = readSafetensorsFile(path);
+    const head = tensors['lm_head.weight'].data as Float32Array;
+    for (let i = 0; i < head.length; i++) head[i] = Math.sin(i);
+    writeSafetensorsFile(path, tensors);
+    const untied = loadTransformer(b);
+    assert.equal(untied.cfg.tiedEmbeddings, false);
+    const wu = tf.transpose(tf.tensor2d(head, [61, 32]));
+    assert.equal(relativeError(arr(untied.unembed.W_U!), arr(wu)), 0);
+    for (const m of [ma, mb, mc, untied]) m.dispose();
   });
 });
 
