@@ -1,0 +1,130 @@
+// Policies for the oversight gridworld. The mixture-of-experts policy: a shared trunk, a diamond
+// expert and a ghost expert (one hidden layer each), a gate reading the trunk, and a shared action
+// head. Action logits = head(g * diamond + (1 - g) * ghost) with g = sigmoid(gate), which equals
+// mixing the two experts' logits through the shared head. At deployment only the diamond expert
+// acts: head(diamond). The single policy (baselines) is trunk -> one expert -> head.
+import { tf } from '../../engine/tfjs.js';
+import type { Tensor } from '../../engine/tfjs.js';
+import type { Rng } from '../../engine/rng.js';
+import { Linear, Module } from '../../nn/index.js';
+import { route } from '../primitives.js';
+import { NUM_ACTIONS } from './env.js';
+import type { RoutingMasks } from './returns.js';
+
+export type PolicyKind = 'experts' | 'single';
+
+export interface PolicyOptions {
+  observationSize: number;
+  hidden: number;
+  rng: Rng;
+}
+
+/** What a forward pass of the training policy returns (all [B, ...]). */
+export interface PolicyOutput {
+  logits: Tensor;
+  /** Gate logit [B, 1] before routing (experts policy only). */
+  gateLogit: Tensor | null;
+}
+
+export abstract class GridPolicy extends Module {
+  abstract readonly kind: PolicyKind;
+  /** Logits of the policy that acts during training; masks (per example) route gradients when given. */
+  abstract forward(obs: Tensor, masks?: { diamond: Tensor; ghost: Tensor; gate: Tensor }): PolicyOutput;
+  /** Logits of the deployed policy (the diamond expert alone, or the single policy). */
+  abstract deployedLogits(obs: Tensor): Tensor;
+}
+
+export class ExpertsPolicy extends GridPolicy {
+  readonly kind = 'experts' as const;
+  readonly trunk: Linear;
+  readonly diamondExpert: Linear;
+  readonly ghostExpert: Linear;
+  readonly gateHidden: Linear;
+  readonly gateOut: Linear;
+  readonly head: Linear;
+
+  constructor(o: PolicyOptions) {
+    super();
+    const rng = o.rng;
+    this.trunk = this.registerModule('trunk', new Linear(o.observationSize, o.hidden, { rng }));
+    this.diamondExpert = this.registerModule('diamondExpert', new Linear(o.hidden, o.hidden, { rng }));
+    this.ghostExpert = this.registerModule('ghostExpert', new Linear(o.hidden, o.hidden, { rng }));
+    this.gateHidden = this.registerModule('gateHidden', new Linear(o.hidden, o.hidden, { rng }));
+    this.gateOut = this.registerModule('gateOut', new Linear(o.hidden, 1, { rng }));
+    this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng }));
+  }
+
+  forward(obs: Tensor, masks?: { diamond: Tensor; ghost: Tensor; gate: Tensor }): PolicyOutput {
+    return tf.tidy(() => {
+      const h = tf.relu(this.trunk.forward(obs));
+      let d = tf.relu(this.diamondExpert.forward(h));
+      let g = tf.relu(this.ghostExpert.forward(h));
+      const gateLogit = this.gateOut.forward(tf.relu(this.gateHidden.forward(h)));
+      let gateForMix = gateLogit;
+      if (masks) {
+        d = route(d, masks.diamond);
+        g = route(g, masks.ghost);
+        gateForMix = route(gateLogit, masks.gate);
+      }
+      const p = tf.sigmoid(gateForMix);
+      const mixed = tf.add(tf.mul(p, d), tf.mul(tf.sub(1, p), g));
+      return { logits: this.head.forward(mixed), gateLogit };
+    });
+  }
+
+  deployedLogits(obs: Tensor): Tensor {
+    return tf.tidy(() => this.head.forward(tf.relu(this.diamondExpert.forward(tf.relu(this.trunk.forward(obs))))));
+  }
+
+  /** Logits of the ghost expert alone (for inspection). */
+  ghostLogits(obs: Tensor): Tensor {
+    return tf.tidy(() => this.head.forward(tf.relu(this.ghostExpert.forward(tf.relu(this.trunk.forward(obs))))));
+  }
+}
+
+export class SinglePolicy extends GridPolicy {
+  readonly kind = 'single' as const;
+  readonly trunk: Linear;
+  readonly expert: Linear;
+  readonly head: Linear;
+
+  constructor(o: PolicyOptions) {
+    super();
+    const rng = o.rng;
+    this.trunk = this.registerModule('trunk', new Linear(o.observationSize, o.hidden, { rng }));
+    this.expert = this.registerModule('expert', new Linear(o.hidden, o.hidden, { rng }));
+    this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng }));
+  }
+
+  forward(obs: Tensor): PolicyOutput {
+    return { logits: this.deployedLogits(obs), gateLogit: null };
+  }
+
+  deployedLogits(obs: Tensor): Tensor {
+    return tf.tidy(() => this.head.forward(tf.relu(this.expert.forward(tf.relu(this.trunk.forward(obs))))));
+  }
+}
+
+/** The value baseline: observation -> hidden -> scalar. */
+export class ValueNet extends Module {
+  readonly hiddenLayer: Linear;
+  readonly out: Linear;
+  constructor(o: PolicyOptions) {
+    super();
+    this.hiddenLayer = this.registerModule('hiddenLayer', new Linear(o.observationSize, o.hidden, { rng: o.rng }));
+    this.out = this.registerModule('out', new Linear(o.hidden, 1, { rng: o.rng }));
+  }
+  forward(obs: Tensor): Tensor {
+    return tf.tidy(() => tf.reshape(this.out.forward(tf.relu(this.hiddenLayer.forward(obs))), [-1]));
+  }
+}
+
+/** Masks as [B, 1] tensors (caller disposes). */
+export function maskTensors(m: RoutingMasks, start = 0, end = m.diamond.length): { diamond: Tensor; ghost: Tensor; gate: Tensor } {
+  const b = end - start;
+  return {
+    diamond: tf.tensor2d(m.diamond.subarray(start, end), [b, 1]),
+    ghost: tf.tensor2d(m.ghost.subarray(start, end), [b, 1]),
+    gate: tf.tensor2d(m.gate.subarray(start, end), [b, 1]),
+  };
+}
