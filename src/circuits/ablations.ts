@@ -1,0 +1,136 @@
+// Ablations: the replacement source activations [S, batch, pos, d] for a batch, selected by name.
+//   zero                          all zeros
+//   resample                      the corrupt prompts' own activations (patching)
+//   tokenwise-mean-clean          mean over the whole dataset's clean prompts, per position
+//   tokenwise-mean-corrupt        ... corrupt prompts
+//   tokenwise-mean-clean-corrupt  ... clean and corrupt prompts together
+//   batch-tokenwise-mean          mean over this batch's clean and corrupt prompts, per position
+//   batch-all-token-mean          mean over this batch's clean and corrupt prompts and all positions
+//   mean-per-position             per-position mean over the dataset's clean and corrupt prompts
+//                                 sharing the prompt's template (metadata.template; one group
+//                                 when absent), as template-wise mean ablation in the IOI paper
+import { tf } from '../engine/tfjs.js';
+import type { Tensor } from '../engine/tfjs.js';
+import type { PatchableModel } from './patchable-model.js';
+import { nearMatchText } from './graph.js';
+import { batches, type CircuitDataset, type Prompt } from './tasks/dataset.js';
+
+export const ABLATION_NAMES = [
+  'zero',
+  'resample',
+  'tokenwise-mean-clean',
+  'tokenwise-mean-corrupt',
+  'tokenwise-mean-clean-corrupt',
+  'batch-tokenwise-mean',
+  'batch-all-token-mean',
+  'mean-per-position',
+] as const;
+export type AblationName = (typeof ABLATION_NAMES)[number];
+
+export interface Ablation {
+  name: AblationName;
+  /** Replacement source activations [S, batch, pos, d] for these prompts (the caller disposes). */
+  valuesFor(prompts: readonly Prompt[]): Tensor;
+  dispose(): void;
+}
+
+export function checkAblationName(name: string): AblationName {
+  if (!(ABLATION_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown ablation "${name}"${nearMatchText(name, ABLATION_NAMES)}; ablations: ${ABLATION_NAMES.join(', ')}`);
+  }
+  return name as AblationName;
+}
+
+const BATCH = 32;
+
+/** Sum over prompts of source activations [S, pos, d] of the chosen prompt sides. */
+function sumSources(pm: PatchableModel, prompts: readonly Prompt[], sides: ('clean' | 'corrupt')[]): { sum: Tensor; count: number } {
+  let sum: Tensor | null = null;
+  let count = 0;
+  for (let i = 0; i < prompts.length; i += BATCH) {
+    const chunk = prompts.slice(i, i + BATCH);
+    for (const side of sides) {
+      const acts = pm.sourceActivations(chunk.map((p) => p[side]));
+      const s = tf.sum(acts, 1);
+      acts.dispose();
+      if (sum) {
+        const next = tf.add(sum, s);
+        sum.dispose();
+        s.dispose();
+        sum = next;
+      } else sum = s;
+      count += chunk.length;
+    }
+  }
+  return { sum: sum!, count };
+}
+
+function meanSources(pm: PatchableModel, prompts: readonly Prompt[], sides: ('clean' | 'corrupt')[]): Tensor {
+  const { sum, count } = sumSources(pm, prompts, sides);
+  const mean = tf.div(sum, count);
+  sum.dispose();
+  return mean; // [S, pos, d]
+}
+
+/** Broadcasts per-position means [S, pos, d] to [S, batch, pos, d]. */
+function repeatOverBatch(mean: Tensor, batch: number): Tensor {
+  const [S, p, d] = mean.shape;
+  return tf.broadcastTo(tf.reshape(mean, [S, 1, p, d]), [S, batch, p, d]);
+}
+
+/** An ablation over `dataset` (dataset-wide means are computed once, here). */
+export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitDataset): Ablation {
+  const n = checkAblationName(name);
+  const S = pm.graph.sources.length;
+  const d = pm.cfg.dModel;
+  const both: ('clean' | 'corrupt')[] = ['clean', 'corrupt'];
+  const shapeOf = (prompts: readonly Prompt[]) => [S, prompts.length, prompts[0].clean.length, d];
+  switch (n) {
+    case 'zero':
+      return { name: n, valuesFor: (ps) => tf.zeros(shapeOf(ps)), dispose: () => {} };
+    case 'resample':
+      return { name: n, valuesFor: (ps) => pm.sourceActivations(ps.map((p) => p.corrupt)), dispose: () => {} };
+    case 'tokenwise-mean-clean':
+    case 'tokenwise-mean-corrupt':
+    case 'tokenwise-mean-clean-corrupt': {
+      const sides: ('clean' | 'corrupt')[] = n === 'tokenwise-mean-clean' ? ['clean'] : n === 'tokenwise-mean-corrupt' ? ['corrupt'] : both;
+      const mean = meanSources(pm, dataset.prompts, sides);
+      return { name: n, valuesFor: (ps) => repeatOverBatch(mean, ps.length), dispose: () => mean.dispose() };
+    }
+    case 'batch-tokenwise-mean':
+      return { name: n, valuesFor: (ps) => tf.tidy(() => { const m = meanSources(pm, ps, both); return repeatOverBatch(m, ps.length); }), dispose: () => {} };
+    case 'batch-all-token-mean':
+      return {
+        name: n,
+        valuesFor: (ps) => tf.tidy(() => {
+          const m = tf.mean(meanSources(pm, ps, both), 1, true); // [S, 1, d]
+          return tf.broadcastTo(tf.reshape(m, [S, 1, 1, d]), shapeOf(ps));
+        }),
+        dispose: () => {},
+      };
+    case 'mean-per-position': {
+      const groupOf = (p: Prompt) => String(p.metadata?.template ?? '');
+      const groups = new Map<string, Prompt[]>();
+      for (const p of dataset.prompts) groups.set(groupOf(p), [...(groups.get(groupOf(p)) ?? []), p]);
+      const means = new Map<string, Tensor>();
+      for (const [g, ps] of groups) means.set(g, meanSources(pm, ps, both));
+      return {
+        name: n,
+        valuesFor: (ps) => tf.tidy(() => {
+          const parts = ps.map((p) => {
+            const m = means.get(groupOf(p));
+            if (!m) throw new Error(`mean-per-position: template "${groupOf(p)}" does not occur in the dataset the ablation was built from`);
+            return tf.expandDims(m, 1);
+          });
+          return tf.concat(parts, 1);
+        }),
+        dispose: () => means.forEach((m) => m.dispose()),
+      };
+    }
+  }
+}
+
+/** Ablation values for every batch of a dataset, computed once and reused (e.g. across a curve). */
+export function ablationValuesByBatch(ablation: Ablation, dataset: CircuitDataset, batchSize: number): { prompts: Prompt[]; values: Tensor }[] {
+  return batches(dataset, batchSize).map((prompts) => ({ prompts, values: ablation.valuesFor(prompts) }));
+}
