@@ -51,6 +51,15 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** The valid names, abbreviated: names outside blocks, block 0's names as the pattern, and the layer count. */
+export function describeHookNames(validNames: ReadonlySet<string>): string {
+  const names = [...validNames];
+  const layers = new Set(names.map(layerOfHook).filter((l) => l !== null)).size;
+  const shown = names.filter((n) => layerOfHook(n) === null || layerOfHook(n) === 0);
+  const pattern = shown.map((n) => n.replace(/^blocks\.0\./, 'blocks.{L}.'));
+  return `valid hook points${layers ? ` (L = 0..${layers - 1})` : ''}: ${pattern.join(', ')}`;
+}
+
 /** Hook state of one forward pass: which hooks run, and the cache being filled. */
 export class HookRun {
   readonly store = new Map<string, unknown>();
@@ -79,9 +88,7 @@ export class HookRun {
     }
     this.cacheNames = new Set(cache?.names ?? []);
     for (const n of this.cacheNames) if (!validNames.has(n)) unknown.push(n);
-    if (unknown.length) {
-      throw new Error(`unknown hook point(s): ${[...new Set(unknown)].join(', ')} (list the model's hook points with hookNames())`);
-    }
+    if (unknown.length) throw new Error(`unknown hook point(s): ${[...new Set(unknown)].join(', ')}; ${describeHookNames(validNames)}`);
     this.cacheFilter = cache?.filter ?? null;
   }
 

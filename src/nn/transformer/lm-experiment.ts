@@ -47,6 +47,15 @@ interface Settings {
 const FULL: Settings = { steps: 1500, vocabSize: 512, nLayers: 4, dModel: 128, nHeads: 4, seqLen: 64, batchSize: 16, peakLr: 2e-3, corpusSentences: 20000 };
 const QUICK: Settings = { steps: 300, vocabSize: 320, nLayers: 2, dModel: 64, nHeads: 4, seqLen: 32, batchSize: 16, peakLr: 3e-3, corpusSentences: 4000 };
 
+function readCorpus(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`lm train: cannot read --text file ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
 /** Cross-entropy (nats) of `tokens` under the unigram distribution of `train` (add-one smoothed). */
 function unigramLoss(train: Int32Array, tokens: Int32Array, vocab: number): number {
   const counts = new Float64Array(vocab).fill(1);
@@ -66,7 +75,7 @@ export async function runLmTrainExperiment(o: LmTrainExperimentOptions): Promise
     ...Object.fromEntries(Object.entries({ steps: o.steps, vocabSize: o.vocabSize, nLayers: o.nLayers, dModel: o.dModel, nHeads: o.nHeads, seqLen: o.seqLen, batchSize: o.batchSize, peakLr: o.peakLr }).filter(([, v]) => v !== undefined)),
   };
   const root = new Rng(o.seed);
-  const corpus = o.textFile ? readFileSync(o.textFile, 'utf8') : builtinCorpus(base.corpusSentences, o.seed);
+  const corpus = o.textFile ? readCorpus(o.textFile) : builtinCorpus(base.corpusSentences, o.seed);
   if (corpus.length < 1000) throw new Error(`lm train: the corpus has ${corpus.length} characters; give at least 1000`);
   let split = Math.floor(corpus.length * 0.9);
   while (split < corpus.length && corpus[split] !== ' ') split++;
