@@ -41,7 +41,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("selectBlas", Napi::Function::New(env, SelectBlas));
   const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> kernels[] = {
       {"batchMatMul", BatchMatMul}, {"binary", Binary}, {"addN", AddN}, {"compare", Compare}, {"select", Select}, {"argReduce", ArgReduce}, {"unary", Unary},
-      {"reduce", Reduce}, {"transpose", Transpose}, {"softmax", Softmax}, {"slice", Slice},
+      {"reduce", Reduce}, {"transpose", Transpose}, {"softmax", Softmax}, {"slice", Slice}, {"tile", Tile},
       {"concat", Concat}, {"split", Split}, {"gather", Gather}, {"segmentSum", SegmentSum},
       {"conv2d", Conv2D}, {"conv2dBackpropInput", Conv2DBackpropInput},
       {"conv2dBackpropFilter", Conv2DBackpropFilter}, {"adamUpdate", AdamUpdate},

@@ -1,5 +1,5 @@
-// Data movement: Slice (any begin/size box of a row-major array), Concat and SplitV along one
-// axis. For concat/split every array is viewed as [outer, inner_i], where outer is the product
+// Data movement: Slice (any begin/size box of a row-major array), Tile, Concat and SplitV along
+// one axis. For concat/split every array is viewed as [outer, inner_i], where outer is the product
 // of the dims before the axis and inner_i the product of the rest (axis included).
 #include <algorithm>
 #include <cstring>
@@ -92,6 +92,36 @@ Napi::Value Slice(const Napi::CallbackInfo& info) {
     for (size_t i = lo; i < hi; ++i) {
       std::memcpy(out.data + static_cast<int64_t>(i) * inner, x.data + base + offs[0], static_cast<size_t>(inner) * sizeof(float));
       odometer_step(idx, outer_shape, strides, offs, outer_dims);
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// tile(x, shape, reps, out): out.shape[d] = shape[d] * reps[d], out[i] = x[i mod shape].
+Napi::Value Tile(const Napi::CallbackInfo& info) {
+  F32 x = f32_arg(info, 0, "x");
+  Dims shape = dims_arg(info, 1, "shape"), reps = dims_arg(info, 2, "reps");
+  F32 out = f32_arg(info, 3, "out");
+  const size_t r = shape.size();
+  require(r > 0 && reps.size() == r, info, "tile: reps rank differs from shape rank");
+  require(static_cast<int64_t>(x.size) == product(shape), info, "tile: x size differs from shape");
+  Dims out_shape(r);
+  for (size_t d = 0; d < r; ++d) out_shape[d] = shape[d] * reps[d];
+  require(static_cast<int64_t>(out.size) == product(out_shape), info, "tile: out size differs from shape*reps");
+  if (out.size == 0) return info.Env().Undefined();
+  const int64_t inner = shape[r - 1], out_inner = out_shape[r - 1];
+  const int64_t rows = static_cast<int64_t>(out.size) / out_inner;
+  const Dims in_strides = strides_of(shape);
+  parallel_for(static_cast<size_t>(rows), std::max<size_t>(1, kParallelElems / out_inner), [&](size_t lo, size_t hi) {
+    for (size_t row = lo; row < hi; ++row) {
+      // Source row: the output row's multi-index (all dims but the last) modulo the input shape.
+      int64_t rest = static_cast<int64_t>(row), src = 0;
+      for (int64_t d = static_cast<int64_t>(r) - 2; d >= 0; --d) {
+        src += (rest % out_shape[d]) % shape[d] * in_strides[d];
+        rest /= out_shape[d];
+      }
+      float* o = out.data + static_cast<int64_t>(row) * out_inner;
+      for (int64_t k = 0; k < reps[r - 1]; ++k) std::memcpy(o + k * inner, x.data + src, static_cast<size_t>(inner) * sizeof(float));
     }
   });
   return info.Env().Undefined();

@@ -16,6 +16,7 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);    // transpose.cc
 Napi::Value Softmax(const Napi::CallbackInfo& info);      // softmax.cc
 Napi::Value Slice(const Napi::CallbackInfo& info);        // copy.cc
+Napi::Value Tile(const Napi::CallbackInfo& info);
 Napi::Value Concat(const Napi::CallbackInfo& info);
 Napi::Value Split(const Napi::CallbackInfo& info);
 Napi::Value Gather(const Napi::CallbackInfo& info);       // gather.cc

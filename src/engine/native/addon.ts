@@ -46,6 +46,8 @@ export interface NativeAddon {
   /** Row-wise over [rows, cols]. */
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   slice(x: Float32Array, shape: number[], begin: number[], size: number[], out: Float32Array): void;
+  /** out.shape[d] = shape[d] * reps[d]. */
+  tile(x: Float32Array, shape: number[], reps: number[], out: Float32Array): void;
   /** Parts are [outer, inner_i]; the joined array is [outer, sum inner_i]. */
   concat(parts: Float32Array[], outer: number, innerSizes: number[], out: Float32Array): void;
   split(x: Float32Array, outer: number, innerSizes: number[], parts: Float32Array[]): void;

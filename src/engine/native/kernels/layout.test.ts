@@ -36,6 +36,15 @@ test('slice, split and concat match cpu', { skip }, () => {
   compareBackends('concat with an empty part', () => tf.concat([x(), tf.zeros([6, 0, 30])], 1), 0, 0);
 });
 
+test('tile and broadcastTo match cpu', { skip }, () => {
+  const rng = new Rng(43);
+  const v = randn(rng, [3, 1, 40]);
+  compareBackends('tile', () => tf.tile(tf.tensor(v, [3, 1, 40]), [2, 5, 3]), 0, 0);
+  compareBackends('tile last axis only', () => tf.tile(tf.tensor(v, [3, 1, 40]), [1, 1, 7]), 0, 0);
+  compareBackends('broadcastTo', () => tf.broadcastTo(tf.tensor(v, [3, 1, 40]), [2, 3, 16, 40]), 0, 0);
+  compareBackends('tile 1-d', () => tf.tile(tf.tensor(v.slice(0, 40), [40]), [30]), 0, 0);
+});
+
 test('gather and its gradient (unsorted segment sum) match cpu', { skip }, () => {
   const rng = new Rng(42);
   const table = randn(rng, [50, 64]);

@@ -1,4 +1,4 @@
-// Data movement on float32 tensors: Transpose, Slice, SplitV, Concat, GatherV2 and its
+// Data movement on float32 tensors: Transpose, Slice, Tile, SplitV, Concat, GatherV2 and its
 // gradient UnsortedSegmentSum.
 import { tf } from '../../tfjs.js';
 import { f32, output, sizeOf, type TensorInfo } from '../backend.js';
@@ -25,6 +25,18 @@ function slice(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
   const out = args.backend.alloc(sizeOf(size));
   args.backend.addon.slice(xv, x.shape, begin, size, out);
   return output(args.backend, size, out);
+}
+
+function tile(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
+  const x = input(args, 'x');
+  const xv = f32(args.backend, x);
+  const { reps } = args.attrs as { reps: number[] };
+  if (!xv || x.shape.length === 0 || reps.length !== x.shape.length) return cpu(args);
+  const shape = x.shape.map((d, i) => d * reps[i]);
+  if (sizeOf(shape) < MIN_NATIVE_ELEMENTS) return cpu(args);
+  const out = args.backend.alloc(sizeOf(shape));
+  args.backend.addon.tile(xv, x.shape, reps, out);
+  return output(args.backend, shape, out);
 }
 
 function splitV(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[] {
@@ -94,6 +106,7 @@ function unsortedSegmentSum(args: KernelArgs, cpu: CpuKernel): TensorInfo | Tens
 export const layoutKernels: NativeKernel[] = [
   { kernelName: 'Transpose', kernelFunc: transpose },
   { kernelName: 'Slice', kernelFunc: slice },
+  { kernelName: 'Tile', kernelFunc: tile },
   { kernelName: 'SplitV', kernelFunc: splitV },
   { kernelName: 'Concat', kernelFunc: concat },
   { kernelName: 'GatherV2', kernelFunc: gatherV2 },
