@@ -3,7 +3,7 @@
 // runToFile writes logits + cached activations that equal an in-process run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../engine/backend.js';
@@ -16,6 +16,7 @@ import { builtinCorpus } from './builtin-corpus.js';
 import { evaluateLoss, isNoDecayParam, nextTokenLoss, trainLanguageModel } from './lm-train.js';
 import { loadTransformer } from './weights.js';
 import { parseTokenList, runToFile } from './run-to-file.js';
+import { runLmTrainExperiment } from './lm-experiment.js';
 import { relativeError, writeRandomGpt2 } from './testing.js';
 
 test('nextTokenLoss equals the mean negative log-softmax at the targets', async () => {
@@ -81,6 +82,25 @@ test('runToFile writes logits and cached activations by hook name, equal to an i
     assert.throws(() => parseTokenList('1,x'), /sequence 0 item 1 is "x"/);
     assert.throws(() => runToFile({ modelDir: join(dir, 'gpt2'), tokens: [[1, 2], [3]], cacheNames: [], outFile: out }), /sequence 1 has length 1, expected 2/);
     assert.throws(() => runToFile({ modelDir: join(dir, 'gpt2'), tokens: [[99]], cacheNames: [], outFile: out }), /ids out of range \[0, 61\): \[0\]\[0\] = 99/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lm train experiment: results.json summary, report.html and a model directory lm run can load', async () => {
+  await initBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-lm-train-'));
+  try {
+    const { summary } = await runLmTrainExperiment({ outDir: dir, seed: 1, quick: true, steps: 4, nLayers: 1, dModel: 16, nHeads: 2, seqLen: 16, vocabSize: 280, quiet: true });
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    assert.equal(results.summary.steps, 4);
+    assert.equal(results.lossHistory.length, 4);
+    for (const k of ['finalValLoss', 'initialValLoss', 'unigramValLoss', 'factAccuracy']) assert.equal(typeof summary[k], 'number', k);
+    assert.ok(readFileSync(join(dir, 'report.html'), 'utf8').includes('<svg'));
+    const r = runToFile({ modelDir: join(dir, 'model'), tokens: [[1, 2, 3]], cacheNames: ['blocks.0.hook_resid_post'], outFile: join(dir, 'out.safetensors') });
+    assert.equal(r.layout, 'glassbox');
+    assert.deepEqual(r.written.logits, [1, 3, 280]);
+    assert.ok(existsSync(join(dir, 'model', 'vocab.json')) && existsSync(join(dir, 'model', 'merges.txt')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
