@@ -1,7 +1,7 @@
 // `glassbox lm ...`: language models. Parsing only; the work lives in src/nn/transformer.
 import type { Command } from 'commander';
 import { initBackend } from '../engine/backend.js';
-import { parseTokenList, runLmTrainExperiment, runToFile } from '../nn/transformer/index.js';
+import { generateText, parseTokenList, runLmTrainExperiment, runToFile } from '../nn/transformer/index.js';
 
 function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -41,6 +41,30 @@ export function registerLm(program: Command): void {
       });
       for (const [n, shape] of Object.entries(r.written)) process.stdout.write(`${n} [${shape.join(', ')}]\n`);
       process.stdout.write(`wrote ${r.outFile} (${r.layout} checkpoint)\n`);
+    });
+  lm.command('generate')
+    .description('continue a text prompt with a model directory that has its tokenizer (vocab.json + merges.txt)')
+    .requiredOption('--model <dir>', 'model directory (e.g. DIR/model written by lm train)')
+    .requiredOption('--prompt <text>', 'text to continue')
+    .option('--max-new-tokens <n>', 'tokens to generate (capped by the context length)', '40')
+    .option('--temperature <x>', '0 for greedy decoding', '0')
+    .option('--top-k <n>', 'sample among the k most likely tokens')
+    .option('--seed <n>', 'sampling seed', '0')
+    .action(async (opts: { model: string; prompt: string; maxNewTokens: string; temperature: string; topK?: string; seed: string }) => {
+      await initBackend();
+      const temperature = Number(opts.temperature);
+      if (!Number.isFinite(temperature) || temperature < 0) throw new Error(`--temperature must be a number >= 0, got '${opts.temperature}'`);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${opts.seed}'`);
+      const r = generateText({
+        modelDir: opts.model,
+        prompt: opts.prompt,
+        maxNewTokens: positiveInt('--max-new-tokens', opts.maxNewTokens)!,
+        temperature,
+        topK: positiveInt('--top-k', opts.topK),
+        seed,
+      });
+      process.stdout.write(`${r.text}\n`);
     });
   lm.command('train')
     .description('train a BPE tokenizer and a small GPT-2 style model on a text file or the built-in corpus; writes DIR/model, results.json and report.html')

@@ -19,4 +19,6 @@ export { trainLanguageModel, nextTokenLoss, sampleWindows, evaluateLoss, isNoDec
 export type { LmTrainOptions } from './lm-train.js';
 export { builtinCorpus } from './builtin-corpus.js';
 export { runToFile, parseTokenList } from './run-to-file.js';
+export { generateText, loadTokenizerFor } from './generate-text.js';
+export type { GenerateTextOptions } from './generate-text.js';
 export { runLmTrainExperiment } from './lm-experiment.js';

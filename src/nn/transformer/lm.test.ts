@@ -17,6 +17,7 @@ import { evaluateLoss, isNoDecayParam, nextTokenLoss, trainLanguageModel } from 
 import { loadTransformer } from './weights.js';
 import { parseTokenList, runToFile } from './run-to-file.js';
 import { runLmTrainExperiment } from './lm-experiment.js';
+import { generateText } from './generate-text.js';
 import { relativeError, writeRandomGpt2 } from './testing.js';
 
 test('nextTokenLoss equals the mean negative log-softmax at the targets', async () => {
@@ -101,6 +102,10 @@ test('lm train experiment: results.json summary, report.html and a model directo
     assert.equal(r.layout, 'glassbox');
     assert.deepEqual(r.written.logits, [1, 3, 280]);
     assert.ok(existsSync(join(dir, 'model', 'vocab.json')) && existsSync(join(dir, 'model', 'merges.txt')));
+    const g = generateText({ modelDir: join(dir, 'model'), prompt: 'alice lives', maxNewTokens: 5 });
+    assert.ok(g.text.startsWith('alice lives'));
+    assert.equal(g.tokens.length, g.promptTokens.length + 5);
+    assert.throws(() => generateText({ modelDir: dir, prompt: 'x', maxNewTokens: 1 }), /no tokenizer \(missing .*vocab\.json and .*merges\.txt\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
