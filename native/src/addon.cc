@@ -23,12 +23,22 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// selectBlas("openblas" | "builtin"): switches the sgemm library at run time (for benchmarks).
+// selectBlas("openblas" | "builtin" | "builtin-avx512" | "builtin-avx2" | "builtin-generic"):
+// switches the sgemm at run time (benchmarks and tests); returns the name now in use.
 Napi::Value SelectBlas(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "selectBlas expects \"openblas\" or \"builtin\"");
+  const char* usage = "selectBlas expects openblas, builtin, builtin-avx512, builtin-avx2 or builtin-generic";
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), usage);
   const std::string which = info[0].As<Napi::String>();
-  if (which != "openblas" && which != "builtin") throw Napi::TypeError::New(info.Env(), "selectBlas expects \"openblas\" or \"builtin\"");
-  blas_select(which == "openblas");
+  if (which == "openblas") {
+    blas_select(true);
+  } else if (which == "builtin") {
+    blas_select(false);
+    builtin_select_isa("best");
+  } else if (which.rfind("builtin-", 0) == 0 && builtin_select_isa(which.substr(8))) {
+    blas_select(false);
+  } else {
+    throw Napi::TypeError::New(info.Env(), usage);
+  }
   return Napi::String::New(info.Env(), blas_name());
 }
 

@@ -53,7 +53,7 @@ std::string blas_name() {
     return "openblas " + version;
   }
 #endif
-  return "built-in";
+  return "built-in (" + builtin_isa() + ")";
 }
 
 void sgemm_serial(const GemmArgs& g) {

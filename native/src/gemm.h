@@ -17,8 +17,11 @@ struct GemmArgs {
   int64_t ldc;
 };
 
-// The addon's own cache-blocked sgemm (AVX2/FMA micro-kernel when the CPU has it), one thread.
+// The addon's own cache-blocked sgemm (AVX-512 or AVX2/FMA micro-kernel when the CPU has it), one thread.
 void sgemm_builtin(const GemmArgs& g);
+// The built-in's micro-kernel: "avx512", "avx2", "generic" or "best"; false if the CPU lacks it.
+bool builtin_select_isa(const std::string& isa);
+std::string builtin_isa();
 
 // One thread, with the selected library (OpenBLAS when linked and not disabled, else built-in).
 void sgemm_serial(const GemmArgs& g);
@@ -26,7 +29,7 @@ void sgemm_serial(const GemmArgs& g);
 // Splits rows (or columns when there are few rows) of C across the thread pool.
 void sgemm_parallel(const GemmArgs& g);
 
-// "openblas 0.3.21" or "built-in"; GLASSBOX_BLAS=builtin selects the built-in one at run time.
+// "openblas 0.3.21" or "built-in (avx512)"; GLASSBOX_BLAS=builtin selects the built-in one at run time.
 std::string blas_name();
 bool blas_is_openblas();
 void blas_select(bool openblas);  // ignored (stays built-in) when OpenBLAS is not linked

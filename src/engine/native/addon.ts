@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Build facts reported by the addon. */
 export interface AddonInfo {
-  /** "openblas 0.3.21" or "built-in". */
+  /** "openblas 0.3.21" or "built-in (avx512)" (the micro-kernel in use). */
   blas: string;
   /** Threads in the addon's pool, including the calling thread. */
   threads: number;
@@ -15,13 +15,17 @@ export interface AddonInfo {
   openblasLinked: boolean;
 }
 
+/** sgemm choices: OpenBLAS (when linked), or the built-in one with its best or a given micro-kernel. */
+export type BlasChoice = 'openblas' | 'builtin' | 'builtin-avx512' | 'builtin-avx2' | 'builtin-generic';
+
 /**
  * The addon's functions. Arrays are used in place (no copies); every output array is allocated by
  * the caller with the exact size. Shapes are validated again in C++ against the array lengths.
  */
 export interface NativeAddon {
   info(): AddonInfo;
-  selectBlas(which: 'openblas' | 'builtin'): string;
+  /** Switches the sgemm at run time; throws for a micro-kernel this CPU lacks. Returns the name in use. */
+  selectBlas(which: BlasChoice): string;
   /** Activation codes: see ACTIVATIONS in kernels/matmul.ts. */
   batchMatMul(
     a: Float32Array, b: Float32Array, out: Float32Array,

@@ -5,6 +5,7 @@ import { tf, type Tensor } from '../tfjs.js';
 import { Rng } from '../rng.js';
 import { registerNative } from './register.js';
 import type { NativeBackend } from './backend.js';
+import type { BlasChoice } from './addon.js';
 
 /** Why native tests must skip (addon missing), or false when they can run. */
 export function nativeSkipReason(): string | false {
@@ -61,12 +62,12 @@ export function compareBackends(label: string, fn: () => Tensor | Tensor[], rtol
 }
 
 /** Runs fn with the addon's sgemm switched to `which`, then switches back. */
-export function withBlas<T>(which: 'openblas' | 'builtin', fn: () => T): T {
+export function withBlas<T>(which: BlasChoice, fn: () => T): T {
   const prev = tf.getBackend();
   tf.setBackend('native');
   const backend = tf.backend() as unknown as NativeBackend;
   if (prev) tf.setBackend(prev);
-  const before = backend.addon.info().blas === 'built-in' ? 'builtin' : 'openblas';
+  const before: BlasChoice = backend.addon.info().blas.startsWith('built-in') ? 'builtin' : 'openblas';
   backend.addon.selectBlas(which);
   try {
     return fn();

@@ -128,18 +128,26 @@ test('gradients of a small network on native match cpu and finite differences', 
   }
 });
 
-test('the built-in sgemm (used without OpenBLAS) matches cpu', { skip }, () => {
-  const rng = new Rng(7);
-  withBlas('builtin', () => {
-    for (const [M, K, N] of [[1, 1, 1], [6, 16, 16], [7, 17, 33], [150, 300, 70], [257, 513, 129]]) {
-      for (const ta of [false, true]) {
-        for (const tb of [false, true]) {
-          const av = randn(rng, [M, K]), bv = randn(rng, [K, N]);
-          compareBackends(`built-in M=${M} K=${K} N=${N} ta=${ta} tb=${tb}`, () =>
-            tf.matMul(tf.tensor(av, matrixShape(M, K, ta)), tf.tensor(bv, matrixShape(K, N, tb)), ta, tb), 1e-4, 2e-3);
+for (const isa of ['builtin-avx512', 'builtin-avx2', 'builtin-generic'] as const) {
+  test(`the built-in sgemm (used without OpenBLAS), ${isa} micro-kernel, matches cpu`, { skip }, (t) => {
+    const rng = new Rng(7);
+    try {
+      withBlas(isa, () => undefined);
+    } catch {
+      t.skip(`this CPU has no ${isa} support`);
+      return;
+    }
+    withBlas(isa, () => {
+      for (const [M, K, N] of [[1, 1, 1], [6, 16, 16], [12, 32, 32], [7, 17, 33], [150, 300, 70], [257, 513, 129]]) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            const av = randn(rng, [M, K]), bv = randn(rng, [K, N]);
+            compareBackends(`${isa} M=${M} K=${K} N=${N} ta=${ta} tb=${tb}`, () =>
+              tf.matMul(tf.tensor(av, matrixShape(M, K, ta)), tf.tensor(bv, matrixShape(K, N, tb)), ta, tb), 1e-4, 2e-3);
+          }
         }
       }
-    }
-    compareBackends('built-in K = 0', () => tf.matMul(tf.zeros([40, 0]), tf.ones([0, 30])));
+      compareBackends(`${isa} K = 0`, () => tf.matMul(tf.zeros([40, 0]), tf.ones([0, 30])));
+    });
   });
-});
+}
