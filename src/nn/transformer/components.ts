@@ -22,17 +22,27 @@ export function weightInit(cfg: TransformerConfig, random: boolean): ParamInit {
 }
 
 /**
- * Rows `ids` (int32, 1-D) of `table`. Same as tf.gather, but its gradient is a scatter-add of the
- * incoming rows (tf.scatterND sums duplicate indices) instead of tfjs's unsortedSegmentSum,
- * which loops over every row of the table and is very slow for large vocabularies.
+ * Rows `ids` (int32, 1-D) of `table`. Same as tf.gather, but its gradient is a plain scatter-add
+ * of the incoming rows into a zero table: tfjs's gather gradient (unsortedSegmentSum) loops over
+ * every row of the table with tensor ops, which takes seconds for a large vocabulary.
  */
 export function embeddingLookup(table: Tensor, ids: Tensor): Tensor {
-  const shape = table.shape;
+  const [rows, width] = table.shape as [number, number];
   const op = tf.customGrad(((w: Tensor, idx: Tensor, save: (ts: Tensor[]) => void) => {
     save([idx]);
     return {
       value: tf.gather(w, idx),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape), tf.zerosLike(saved[0])],
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const index = saved[0].dataSync();
+        const g = dy.dataSync();
+        const out = new Float32Array(rows * width);
+        for (let i = 0; i < index.length; i++) {
+          const src = i * width;
+          const dst = index[i] * width;
+          for (let j = 0; j < width; j++) out[dst + j] += g[src + j];
+        }
+        return [tf.tensor2d(out, [rows, width]), tf.zerosLike(saved[0])];
+      },
     };
   }) as never) as (w: Tensor, idx: Tensor) => Tensor;
   return op(table, ids);
@@ -138,7 +148,8 @@ export class Attention extends Module {
     let kh = toHeads(k);
     let vh = toHeads(v);
     if (io.kv) ({ k: kh, v: vh } = io.kv.append(layer, kh, vh));
-    const raw = tf.mul(tf.matMul(toHeads(q), kh, false, true), 1 / Math.sqrt(this.cfg.dHead));
+    // Scaling q ([b, h, p, e]) is cheaper than scaling the scores ([b, h, p, p]).
+    const raw = tf.matMul(tf.mul(toHeads(q), 1 / Math.sqrt(this.cfg.dHead)), kh, false, true);
     const scores = run.point(`${prefix}.hook_attn_scores`, tf.add(raw, io.mask));
     const pattern = run.point(`${prefix}.hook_pattern`, tf.softmax(scores));
     const z = run.point(`${prefix}.hook_z`, toHeads(tf.matMul(pattern, vh)));
