@@ -5,6 +5,8 @@ import { registerBench } from './bench.js';
 import { registerTour } from './tour.js';
 import { registerGo } from './go.js';
 import { registerLm } from './lm.js';
+import { registerCircuits } from './circuits.js';
+import { registerRoute } from './route.js';
 
 export function registerCommands(program: Command): void {
   registerTour(program);
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerBench(program);
   registerGo(program);
   registerLm(program);
+  registerCircuits(program);
+  registerRoute(program);
 }

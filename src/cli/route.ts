@@ -1,0 +1,114 @@
+// `glassbox route ...`: parsing only; the experiments live in src/route.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { runRouteMnist } from '../route/mnist/run.js';
+import type { RouteMnistConfig } from '../route/mnist/experiment.js';
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  return n;
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+function parsePercent(value: string): number {
+  const n = parseNumber(value);
+  if (n < 0 || n > 100) throw new InvalidArgumentError(`expected a percentage in [0, 100], got "${value}"`);
+  return n;
+}
+
+function parseWidths(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+    throw new InvalidArgumentError(`expected comma-separated positive widths like 2048,512, got "${value}"`);
+  }
+  return parts.map(Number);
+}
+
+interface MnistOpts {
+  out: string;
+  seed: number;
+  quick?: boolean;
+  tiny?: boolean;
+  dataset: string;
+  routingPct: number;
+  route: boolean;
+  paramRouting?: boolean;
+  sweep?: boolean;
+  control: boolean;
+  steps?: number;
+  certSteps?: number;
+  batchSize?: number;
+  lr?: number;
+  l1First?: number;
+  l1Second?: number;
+  corr?: number;
+  hidden?: number[];
+  certHidden?: number[];
+}
+
+export function registerRoute(program: Command): void {
+  const route = program.command('route').description('gradient routing experiments');
+  route
+    .command('mnist')
+    .description('partitioned autoencoder: classes 0-4 routed through one code half, 5-9 through the other; certificate decoders per half')
+    .option('--out <dir>', 'run directory for results.json, report.html and checkpoints', 'runs/route-mnist')
+    .option('--seed <n>', 'random seed', parseSeed, 0)
+    .option('--quick', 'smaller widths and fewer steps (minutes on the pure-JS backend)')
+    .addOption(new Option('--tiny', 'test only: a seconds-long configuration').hideHelp())
+    .option('--dataset <name>', 'digits (embedded), fashion (Fashion-MNIST IDX files; GLASSBOX_FASHION_MNIST_DIR overrides the path) or idx:DIR', 'digits')
+    .option('--routing-pct <p>', 'percent of training examples that are routed (the rest train unrouted)', parsePercent, 100)
+    .option('--no-route', 'run only the no-route control')
+    .option('--param-routing', 'route by per-example parameter masks instead of activation masks (adds an activation-routed run for comparison)')
+    .option('--sweep', 'also run routing percentages 100, 50, 10 and 1')
+    .option('--no-control', 'skip the no-route control run')
+    .option('--steps <n>', 'autoencoder training steps', parsePositiveInt)
+    .option('--cert-steps <n>', 'certificate decoder training steps', parsePositiveInt)
+    .option('--batch-size <n>', 'autoencoder batch size', parsePositiveInt)
+    .option('--lr <x>', 'Adam learning rate of the autoencoder', parseNumber)
+    .option('--l1-first <x>', 'L1 penalty coefficient on the first code half', parseNumber)
+    .option('--l1-second <x>', 'L1 penalty coefficient on the second code half', parseNumber)
+    .option('--corr <x>', 'cross-half correlation penalty coefficient', parseNumber)
+    .option('--hidden <widths>', 'encoder hidden widths, e.g. 2048,512 (the decoder mirrors them)', parseWidths)
+    .option('--cert-hidden <widths>', 'certificate decoder hidden widths (mirrored)', parseWidths)
+    .action(async (opts: MnistOpts) => {
+      const config: Partial<RouteMnistConfig> = {};
+      if (opts.steps !== undefined) config.steps = opts.steps;
+      if (opts.certSteps !== undefined) config.certSteps = opts.certSteps;
+      if (opts.batchSize !== undefined) config.batchSize = opts.batchSize;
+      if (opts.lr !== undefined) config.lr = opts.lr;
+      if (opts.l1First !== undefined) config.l1First = opts.l1First;
+      if (opts.l1Second !== undefined) config.l1Second = opts.l1Second;
+      if (opts.corr !== undefined) config.corrCoef = opts.corr;
+      if (opts.hidden !== undefined) config.hidden = opts.hidden;
+      if (opts.certHidden !== undefined) config.certHidden = opts.certHidden;
+      const r = await runRouteMnist({
+        outDir: opts.out,
+        seed: opts.seed,
+        quick: opts.quick ?? false,
+        tiny: opts.tiny ?? false,
+        dataset: opts.dataset,
+        routingPct: opts.routingPct,
+        noRoute: !opts.route,
+        paramRouting: opts.paramRouting ?? false,
+        sweep: opts.sweep ?? false,
+        control: opts.control,
+        config,
+      });
+      const s = r.summary;
+      const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : 'n/a');
+      console.log(`own-vs-other error ratio: routed ${fmt(s.ownVsOtherErrorRatio)}, control ${fmt(s.controlOwnVsOtherErrorRatio)}`);
+      console.log(`wrote ${r.resultsPath}\nwrote ${r.reportPath}`);
+      if (r.interrupted) process.exitCode = 130;
+    });
+}

@@ -1,0 +1,78 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '../../engine/tfjs.js';
+import { initBackend } from '../../engine/backend.js';
+import { Rng } from '../../engine/rng.js';
+import { validateRoutingSpec } from '../spec.js';
+import { PartitionedAutoencoder } from './autoencoder.js';
+import { loadExperimentData } from './data.js';
+import { crossCorrelationPenalty, ownVsOtherRatio, partitionRoutingSpec, routedExamples } from './experiment.js';
+import { planVariants, runRouteMnist } from './run.js';
+
+before(async () => {
+  await initBackend();
+});
+
+test('the experiment\'s routing specs are valid for the autoencoder\'s hook points and parameters', () => {
+  const model = new PartitionedAutoencoder({ inputSize: 784, hidden: [8], codeSize: 4 }, new Rng(0));
+  const targets = { hookNames: model.hookNames(), paramNames: model.namedParameters().map(([n]) => n) };
+  for (const mode of ['activation', 'param', 'none'] as const) validateRoutingSpec(partitionRoutingSpec(mode, 10, 4), targets);
+  assert.deepEqual(partitionRoutingSpec('activation', 10, 4).rules[1].hooks, [{ hook: 'encoder.hook_code', dims: [{ start: 2, end: 4 }] }]);
+  model.dispose();
+});
+
+test('the cross-half correlation penalty is the mean absolute Pearson correlation', () => {
+  const rng = new Rng(4);
+  const n = 50;
+  const a = Array.from({ length: n * 2 }, () => rng.normal());
+  const b = Array.from({ length: n * 3 }, () => rng.normal());
+  const col = (m: number[], w: number, j: number) => Array.from({ length: n }, (_, i) => m[i * w + j]);
+  const pearson = (x: number[], y: number[]) => {
+    const mx = x.reduce((s, v) => s + v, 0) / n;
+    const my = y.reduce((s, v) => s + v, 0) / n;
+    let sxy = 0, sxx = 0, syy = 0;
+    for (let i = 0; i < n; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) ** 2;
+      syy += (y[i] - my) ** 2;
+    }
+    return sxy / Math.sqrt(sxx * syy);
+  };
+  let ref = 0;
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) ref += Math.abs(pearson(col(a, 2, i), col(b, 3, j)));
+  ref /= 6;
+  const got = crossCorrelationPenalty(tf.tensor2d(a, [n, 2]), tf.tensor2d(b, [n, 3])).dataSync()[0];
+  assert.ok(Math.abs(got - ref) < 1e-4, `${got} vs ${ref}`);
+});
+
+test('routing percentages, ratios and variant plans', () => {
+  const flags = routedExamples(1000, 10, new Rng(1));
+  assert.equal(flags.reduce((s, f) => s + f, 0), 100);
+  assert.throws(() => routedExamples(10, 101, new Rng(1)), /routing percentage must be in \[0, 100\], got 101/);
+  assert.equal(ownVsOtherRatio([1, 1, 4, 4], [0, 1], [2, 3]), 4);
+  assert.deepEqual(planVariants({}).map((v) => v.name), ['routed-100%', 'control']);
+  assert.deepEqual(planVariants({ noRoute: true }).map((v) => v.name), ['control']);
+  assert.deepEqual(planVariants({ sweep: true, routingPct: 50 }).map((v) => v.name), ['routed-50%', 'routed-100%', 'routed-10%', 'routed-1%', 'control']);
+  assert.deepEqual(planVariants({ paramRouting: true, control: false }).map((v) => v.name), ['param-routed-100%', 'routed-100%']);
+  assert.throws(() => planVariants({ routingPct: -1 }), /--routing-pct must be in \[0, 100\]/);
+});
+
+test('datasets: clear errors for a missing Fashion-MNIST directory and a bad idx directory', () => {
+  const saved = process.env.GLASSBOX_FASHION_MNIST_DIR;
+  process.env.GLASSBOX_FASHION_MNIST_DIR = join(tmpdir(), 'glassbox-no-such-dir');
+  try {
+    assert.throws(() => loadExperimentData('fashion', new Rng(0)), /Fashion-MNIST not found at .*glassbox-no-such-dir/);
+  } finally {
+    if (saved === undefined) delete process.env.GLASSBOX_FASHION_MNIST_DIR;
+    else process.env.GLASSBOX_FASHION_MNIST_DIR = saved;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-idx-'));
+  assert.throws(() => loadExperimentData(`idx:${dir}`, new Rng(0)), /must hold train-images-idx3-ubyte\[\.gz\]/);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), Uint8Array.of(0, 0, 9, 3));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 0));
+  assert.throws(() => loadExperimentData(`idx:${dir}`, new Rng(0)), /train-images-idx3-ubyte/);
+  assert.throws(() => loadExperimentData('cifar', new Rng(0)), /unknown dataset "cifar": expected digits, fashion or idx:PATH/);
+});

@@ -1,0 +1,381 @@
+// The partitioned-autoencoder experiment: train an autoencoder whose code halves are routed by
+// class (classes in the first half of the label range send gradient only through the first
+// code half, the others only through the second), then train one "certificate" decoder on each
+// detached code half and measure per-class reconstruction error. A control run trains the same
+// model without routing.
+import { join } from 'node:path';
+import { tf } from '../../engine/tfjs.js';
+import type { Tensor } from '../../engine/tfjs.js';
+import type { Rng } from '../../engine/rng.js';
+import { Adam, Module, lossAndGrads, disposeGrads, type MLP, type NamedGrads } from '../../nn/index.js';
+import { BatchSampler, gatherBatch, subset, type ImageDataset } from '../../nn/data/dataset.js';
+import { compileRouting } from '../compile.js';
+import { paramRoutedGrads } from '../param-routing.js';
+import { combineHooks, type Hooks } from '../hooks.js';
+import type { RoutingSpec } from '../spec.js';
+import { PartitionedAutoencoder, certificateDecoder } from './autoencoder.js';
+import { runLoop } from './loop.js';
+
+export type RoutingMode = 'activation' | 'param' | 'none';
+
+export interface RouteMnistConfig {
+  /** Encoder hidden widths (the decoder mirrors them). */
+  hidden: number[];
+  codeSize: number;
+  batchSize: number;
+  steps: number;
+  lr: number;
+  /** L1 penalty coefficients on the mean absolute value of each code half. */
+  l1First: number;
+  l1Second: number;
+  /** Coefficient of the cross-half correlation penalty (mean absolute Pearson correlation between the halves' dimensions). */
+  corrCoef: number;
+  /** Certificate decoders' hidden widths (mirrored: half -> ... -> image). */
+  certHidden: number[];
+  certSteps: number;
+  certLr: number;
+  certBatchSize: number;
+  /** Validation images evaluated (all when larger than the set). */
+  evalExamples: number;
+  /** Validation error is measured on `curveExamples` images every this many steps, for the curves. */
+  curveEvery: number;
+  curveExamples: number;
+  checkpointEvery: number;
+}
+
+export interface VariantSpec {
+  /** e.g. "routed-100", "control". */
+  name: string;
+  mode: RoutingMode;
+  /** Percent of training examples that are routed (the rest train unrouted). */
+  routingPct: number;
+}
+
+export interface VariantResult {
+  name: string;
+  mode: RoutingMode;
+  routingPct: number;
+  /** Mean validation MAE per class, for the main decoder and each certificate. */
+  perClass: { main: number[]; certFirst: number[]; certSecond: number[] };
+  /** Certificate on the first half: mean error on the second group's classes / on its own (first) classes; likewise for the second. */
+  ratioFirst: number;
+  ratioSecond: number;
+  /** min(ratioFirst, ratioSecond). */
+  ownVsOtherErrorRatio: number;
+  mainMae: number;
+  lossHistory: number[];
+  certLossHistory: number[];
+  validationCurve: { step: number; mae: number }[];
+  /** Example reconstructions for the image grid: per shown image, [original, main, certFirst, certSecond]. */
+  samples: Float32Array[][];
+  seconds: number;
+}
+
+/** The routing spec of a run: classes [0, k/2) -> first code half, [k/2, k) -> second half. */
+export function partitionRoutingSpec(mode: RoutingMode, numClasses: number, codeSize: number): RoutingSpec {
+  if (mode === 'none') return { version: 1, rules: [] };
+  const half = codeSize / 2;
+  const split = Math.floor(numClasses / 2);
+  const first = Array.from({ length: split }, (_, i) => i);
+  const second = Array.from({ length: numClasses - split }, (_, i) => split + i);
+  if (mode === 'activation') {
+    return {
+      version: 1,
+      rules: [
+        { name: 'first classes -> first code half', match: { labels: first }, hooks: [{ hook: 'encoder.hook_code', dims: [{ start: 0, end: half }] }] },
+        { name: 'second classes -> second code half', match: { labels: second }, hooks: [{ hook: 'encoder.hook_code', dims: [{ start: half, end: codeSize }] }] },
+      ],
+    };
+  }
+  return {
+    version: 1,
+    rules: [
+      { name: 'first classes -> first head', match: { labels: first }, params: { groups: ['encoder.trunk.**', 'encoder.head_first.*', 'decoder.**'] } },
+      { name: 'second classes -> second head', match: { labels: second }, params: { groups: ['encoder.trunk.**', 'encoder.head_second.*', 'decoder.**'] } },
+    ],
+  };
+}
+
+/** Mean absolute Pearson correlation between every dimension of `a` and every dimension of `b` ([n, d] each). */
+export function crossCorrelationPenalty(a: Tensor, b: Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const n = a.shape[0];
+    const standardize = (t: Tensor) => {
+      const { mean, variance } = tf.moments(t, 0);
+      return tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 1e-6)));
+    };
+    const c = tf.div(tf.matMul(standardize(a), standardize(b), true, false), n);
+    return tf.mean(tf.abs(c)) as tf.Scalar;
+  });
+}
+
+/**
+ * The autoencoder's training loss on a batch x [n, pixels], scaled by `share` (the batch fraction
+ * these examples are): MAE reconstruction through the (possibly routed) code, plus the L1 and
+ * cross-half correlation penalties on the code as the encoder produced it, before routing, so
+ * the penalties reach every half for every example.
+ */
+export function autoencoderLoss(model: PartitionedAutoencoder, x: Tensor, hooks: Hooks, cfg: RouteMnistConfig, share = 1): tf.Scalar {
+  let unrouted: Tensor | null = null;
+  const capture: Hooks = { fwd: { 'encoder.hook_code': (act) => void (unrouted = act) } };
+  const { reconstruction } = model.runWithHooks(x, combineHooks(capture, hooks));
+  const code = unrouted as unknown as Tensor;
+  const half = cfg.codeSize / 2;
+  const a = tf.slice(code, [0, 0], [-1, half]);
+  const b = tf.slice(code, [0, half], [-1, half]);
+  let loss = tf.mean(tf.abs(tf.sub(reconstruction, x)));
+  loss = tf.add(loss, tf.add(tf.mul(cfg.l1First, tf.mean(tf.abs(a))), tf.mul(cfg.l1Second, tf.mean(tf.abs(b)))));
+  if (cfg.corrCoef !== 0 && x.shape[0] > 1) loss = tf.add(loss, tf.mul(cfg.corrCoef, crossCorrelationPenalty(a, b)));
+  return tf.mul(loss, share) as tf.Scalar;
+}
+
+/** Which training examples are routed: a seeded `pct` percent of them. */
+export function routedExamples(count: number, pct: number, rng: Rng): Uint8Array {
+  if (!(pct >= 0 && pct <= 100)) throw new Error(`routing percentage must be in [0, 100], got ${pct}`);
+  const flags = new Uint8Array(count);
+  const n = Math.round((count * pct) / 100);
+  const order = rng.permutation(count);
+  for (let i = 0; i < n; i++) flags[order[i]] = 1;
+  return flags;
+}
+
+/** All of `ds` when it has at most `n` images, else a seeded random `n` of them (in index order). */
+function evaluationSubset(ds: ImageDataset, n: number, rng: Rng): ImageDataset {
+  if (n >= ds.count) return ds;
+  return subset(ds, rng.permutation(ds.count).slice(0, n).sort());
+}
+
+function toTensor(ds: ImageDataset, images: Float32Array): Tensor {
+  return tf.tensor2d(images, [images.length / (ds.height * ds.width), ds.height * ds.width]);
+}
+
+/** Per-example mean absolute error between two [n, p] tensors, as numbers. */
+function perExampleMae(a: Tensor, b: Tensor): Float32Array {
+  return tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b)), 1).dataSync() as Float32Array);
+}
+
+class CertificatePair extends Module {
+  readonly first: MLP;
+  readonly second: MLP;
+  constructor(half: number, hidden: number[], pixels: number, rng: Rng) {
+    super();
+    this.first = this.registerModule('first', certificateDecoder(half, hidden, pixels, rng.fork('first')));
+    this.second = this.registerModule('second', certificateDecoder(half, hidden, pixels, rng.fork('second')));
+  }
+}
+
+/** Codes of a whole dataset, in batches, without gradients. */
+function encodeAll(model: PartitionedAutoencoder, ds: ImageDataset, count: number): Float32Array {
+  const pixels = ds.height * ds.width;
+  const out = new Float32Array(count * model.shape.codeSize);
+  const chunk = 512;
+  for (let s = 0; s < count; s += chunk) {
+    const e = Math.min(count, s + chunk);
+    const codes = tf.tidy(() => model.encode(tf.tensor2d(ds.images.subarray(s * pixels, e * pixels), [e - s, pixels])).dataSync());
+    out.set(codes, s * model.shape.codeSize);
+  }
+  return out;
+}
+
+function classMeans(values: Float32Array, labels: Int32Array, numClasses: number): number[] {
+  const sum = new Array<number>(numClasses).fill(0);
+  const n = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    sum[labels[i]] += values[i];
+    n[labels[i]]++;
+  }
+  return sum.map((s, k) => (n[k] ? s / n[k] : NaN));
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Certificate on one half: mean per-class error on the other group's classes over that on its own. */
+export function ownVsOtherRatio(perClass: number[], own: number[], other: number[]): number {
+  return mean(other.map((k) => perClass[k])) / mean(own.map((k) => perClass[k]));
+}
+
+export interface RunVariantOptions {
+  train: ImageDataset;
+  validation: ImageDataset;
+  cfg: RouteMnistConfig;
+  variant: VariantSpec;
+  rng: Rng;
+  /** Checkpoint root for this variant (none when omitted). */
+  checkpointDir?: string;
+  /** Indices into validation of the images shown in the report's grid. */
+  sampleIndices?: number[];
+  onProgress?: (phase: string, done: number, total: number, loss: number) => void;
+}
+
+/** Trains one variant (autoencoder, then certificates) and evaluates it. */
+export async function runVariant(o: RunVariantOptions): Promise<VariantResult & { interrupted: boolean }> {
+  const t0 = performance.now();
+  const { train, validation, cfg, variant } = o;
+  const pixels = train.height * train.width;
+  const numClasses = train.numClasses;
+  const model = new PartitionedAutoencoder({ inputSize: pixels, hidden: cfg.hidden, codeSize: cfg.codeSize }, o.rng.fork('model'));
+  const params = model.namedParameters();
+  const spec = partitionRoutingSpec(variant.mode, numClasses, cfg.codeSize);
+  const targets = { hookNames: model.hookNames(), paramNames: params.map(([n]) => n) };
+  const routed = routedExamples(train.count, variant.mode === 'none' ? 0 : variant.routingPct, o.rng.fork('routed'));
+  const sampler = new BatchSampler(train.count, cfg.batchSize, o.rng.fork('batches'));
+  const opt = new Adam(params, { lr: cfg.lr });
+  const curveSet = evaluationSubset(validation, cfg.curveExamples, o.rng.fork('curve images'));
+  const curveX = tf.tensor2d(curveSet.images, [curveSet.count, pixels]);
+  const validationCurve: { step: number; mae: number }[] = [];
+  const measureCurve = (step: number) => {
+    const mae = tf.tidy(() => tf.mean(tf.abs(tf.sub(model.runWithHooks(curveX, {}).reconstruction, curveX))).dataSync()[0]);
+    validationCurve.push({ step, mae });
+  };
+
+  const aeStep = (i: number): number => {
+    const idx = sampler.batch(i);
+    const batch = gatherBatch(train, idx);
+    const routingLabels = Int32Array.from(batch.labels, (y, j) => (routed[idx[j]] ? y : -1));
+    return tf.tidy(() => {
+      const x = toTensor(train, batch.images);
+      const compiled = compileRouting(spec, { batchSize: idx.length, labels: routingLabels }, targets);
+      let result: { loss: tf.Scalar; grads: NamedGrads };
+      if (variant.mode === 'param') {
+        const B = idx.length;
+        result = paramRoutedGrads(params, compiled.paramGroups, (ind) => autoencoderLoss(model, tf.gather(x, Array.from(ind)), {}, cfg, ind.length / B));
+      } else {
+        result = lossAndGrads(params, () => autoencoderLoss(model, x, compiled.hooks, cfg));
+      }
+      opt.step(result.grads);
+      const loss = result.loss.dataSync()[0];
+      disposeGrads(result.grads);
+      return loss;
+    });
+  };
+
+  const ae = await runLoop({
+    module: model,
+    optimizer: opt,
+    totalSteps: cfg.steps,
+    step: (i) => {
+      const loss = aeStep(i);
+      if ((i + 1) % cfg.curveEvery === 0 || i + 1 === cfg.steps) measureCurve(i + 1);
+      return loss;
+    },
+    dir: o.checkpointDir ? join(o.checkpointDir, 'autoencoder') : undefined,
+    every: cfg.checkpointEvery,
+    onProgress: (done, loss) => o.onProgress?.(`${variant.name} autoencoder`, done, cfg.steps, loss),
+  });
+  curveX.dispose();
+  if (ae.interrupted) return { ...emptyResult(variant), interrupted: true };
+
+  // Certificates: one decoder per detached code half, trained on every training image.
+  const half = cfg.codeSize / 2;
+  const trainCodes = encodeAll(model, train, train.count);
+  const certs = new CertificatePair(half, cfg.certHidden, pixels, o.rng.fork('certificates'));
+  const certOpt = new Adam(certs.namedParameters(), { lr: cfg.certLr });
+  const certSampler = new BatchSampler(train.count, cfg.certBatchSize, o.rng.fork('certificate batches'));
+  const certStep = (i: number): number => {
+    const idx = certSampler.batch(i);
+    const batch = gatherBatch(train, idx);
+    return tf.tidy(() => {
+      const x = toTensor(train, batch.images);
+      const codeRows = new Float32Array(idx.length * cfg.codeSize);
+      idx.forEach((j, r) => codeRows.set(trainCodes.subarray(j * cfg.codeSize, (j + 1) * cfg.codeSize), r * cfg.codeSize));
+      const code = tf.tensor2d(codeRows, [idx.length, cfg.codeSize]);
+      const a = tf.slice(code, [0, 0], [-1, half]);
+      const b = tf.slice(code, [0, half], [-1, half]);
+      const { loss, grads } = lossAndGrads(certs.namedParameters(), () =>
+        tf.add(tf.mean(tf.abs(tf.sub(certs.first.forward(a), x))), tf.mean(tf.abs(tf.sub(certs.second.forward(b), x)))) as tf.Scalar,
+      );
+      certOpt.step(grads);
+      disposeGrads(grads);
+      return loss.dataSync()[0] / 2;
+    });
+  };
+  const certRun = await runLoop({
+    module: certs,
+    optimizer: certOpt,
+    totalSteps: cfg.certSteps,
+    step: certStep,
+    dir: o.checkpointDir ? join(o.checkpointDir, 'certificates') : undefined,
+    every: cfg.checkpointEvery,
+    onProgress: (done, loss) => o.onProgress?.(`${variant.name} certificates`, done, cfg.certSteps, loss),
+  });
+  if (certRun.interrupted) return { ...emptyResult(variant), interrupted: true };
+
+  // Evaluation on validation images (a seeded subset when evalExamples is smaller than the set).
+  const evalSet = evaluationSubset(validation, cfg.evalExamples, o.rng.fork('evaluation images'));
+  const nEval = evalSet.count;
+  const valCodes = encodeAll(model, evalSet, nEval);
+  const errMain = new Float32Array(nEval);
+  const errFirst = new Float32Array(nEval);
+  const errSecond = new Float32Array(nEval);
+  const chunk = 512;
+  for (let s = 0; s < nEval; s += chunk) {
+    const e = Math.min(nEval, s + chunk);
+    tf.tidy(() => {
+      const x = tf.tensor2d(evalSet.images.subarray(s * pixels, e * pixels), [e - s, pixels]);
+      const code = tf.tensor2d(valCodes.subarray(s * cfg.codeSize, e * cfg.codeSize), [e - s, cfg.codeSize]);
+      errMain.set(perExampleMae(model.decode(code), x), s);
+      errFirst.set(perExampleMae(certs.first.forward(tf.slice(code, [0, 0], [-1, half])), x), s);
+      errSecond.set(perExampleMae(certs.second.forward(tf.slice(code, [0, half], [-1, half])), x), s);
+    });
+  }
+  const labels = evalSet.labels;
+  const perClass = {
+    main: classMeans(errMain, labels, numClasses),
+    certFirst: classMeans(errFirst, labels, numClasses),
+    certSecond: classMeans(errSecond, labels, numClasses),
+  };
+  const split = Math.floor(numClasses / 2);
+  const firstClasses = Array.from({ length: split }, (_, i) => i);
+  const secondClasses = Array.from({ length: numClasses - split }, (_, i) => split + i);
+  const ratioFirst = ownVsOtherRatio(perClass.certFirst, firstClasses, secondClasses);
+  const ratioSecond = ownVsOtherRatio(perClass.certSecond, secondClasses, firstClasses);
+
+  const samples = (o.sampleIndices ?? []).map((j) =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(validation.images.subarray(j * pixels, (j + 1) * pixels), [1, pixels]);
+      const code = model.encode(x);
+      return [
+        x,
+        model.decode(code),
+        certs.first.forward(tf.slice(code, [0, 0], [-1, half])),
+        certs.second.forward(tf.slice(code, [0, half], [-1, half])),
+      ].map((t) => t.dataSync() as Float32Array);
+    }),
+  );
+  model.dispose();
+  certs.dispose();
+  return {
+    name: variant.name,
+    mode: variant.mode,
+    routingPct: variant.mode === 'none' ? 0 : variant.routingPct,
+    perClass,
+    ratioFirst,
+    ratioSecond,
+    ownVsOtherErrorRatio: Math.min(ratioFirst, ratioSecond),
+    mainMae: mean(Array.from(errMain)),
+    lossHistory: ae.lossHistory,
+    certLossHistory: certRun.lossHistory,
+    validationCurve,
+    samples,
+    seconds: (performance.now() - t0) / 1000,
+    interrupted: false,
+  };
+}
+
+function emptyResult(variant: VariantSpec): VariantResult {
+  return {
+    name: variant.name,
+    mode: variant.mode,
+    routingPct: variant.routingPct,
+    perClass: { main: [], certFirst: [], certSecond: [] },
+    ratioFirst: NaN,
+    ratioSecond: NaN,
+    ownVsOtherErrorRatio: NaN,
+    mainMae: NaN,
+    lossHistory: [],
+    certLossHistory: [],
+    validationCurve: [],
+    samples: [],
+    seconds: 0,
+  };
+}
