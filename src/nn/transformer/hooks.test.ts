@@ -9,6 +9,7 @@ import { tf } from '../../engine/tfjs.js';
 import type { Tensor } from '../../engine/tfjs.js';
 import { Rng } from '../../engine/rng.js';
 import { HookedTransformer } from './model.js';
+import { embeddingLookup } from './components.js';
 import type { TransformerConfigInput } from './config.js';
 import { relativeError } from './testing.js';
 
@@ -205,5 +206,39 @@ test('attention-only, no-LayerNorm, tied and rotary variants run with their hook
   assert.deepEqual(logits.shape, [2, 6, 23]);
   assert.deepEqual(cache.get('blocks.1.attn.hook_rot_q')!.shape, [2, 6, 4, 4]);
   assert.ok(arr(logits).every(Number.isFinite));
+  model.dispose();
+});
+
+test('embedding lookups: the scatter-add gradient equals tf.gather\'s own gradient (repeated ids included)', async () => {
+  await initBackend();
+  const table = randomLike([7, 3], 20);
+  const ids = tf.tensor1d([1, 4, 1, 6, 1, 0], 'int32');
+  const weights = randomLike([6, 3], 21);
+  const ours = tf.grad((w: Tensor) => tf.sum(tf.mul(embeddingLookup(w, ids), weights)))(table);
+  const reference = tf.grad((w: Tensor) => tf.sum(tf.mul(tf.gather(w, ids), weights)))(table);
+  assert.ok(relativeError(arr(ours), arr(reference)) < 1e-6);
+  assert.ok(relativeError(arr(embeddingLookup(table, ids)), arr(tf.gather(table, ids))) === 0);
+});
+
+test('rotary embeddings preserve norms and make scores depend only on relative position', async () => {
+  await initBackend();
+  const model = new HookedTransformer({ ...CFG, attnOnly: true, positionalEmbeddingType: 'rotary', rotaryBase: 100 }, { seed: 13 });
+  // The same q and k vector at every position: rotated scores must depend on (query - key) only.
+  const qv = randomLike([1, 1, 4, 4], 30);
+  const kv = randomLike([1, 1, 4, 4], 31);
+  const fill = (v: Tensor) => (a: Tensor) => tf.broadcastTo(v, a.shape);
+  const { cache } = model.runWithCache([[1, 2, 3, 4, 5, 6]], { names: ['blocks.0.attn.hook_attn_scores', 'blocks.0.attn.hook_rot_q'] }, {
+    hooks: { fwd: { 'blocks.0.attn.hook_q': fill(qv), 'blocks.0.attn.hook_k': fill(kv) } },
+  });
+  const s = cache.get('blocks.0.attn.hook_attn_scores')!.arraySync() as number[][][][];
+  for (let h = 0; h < 4; h++) {
+    for (let q = 1; q < 6; q++) {
+      for (let k = 1; k <= q; k++) assert.ok(Math.abs(s[0][h][q][k] - s[0][h][q - 1][k - 1]) < 1e-4, `head ${h} (${q}, ${k})`);
+    }
+  }
+  assert.ok(Math.abs(s[0][0][5][0] - s[0][0][1][0]) > 1e-3, 'scores do vary with distance');
+  const rotNorms = arr(tf.sum(tf.square(cache.get('blocks.0.attn.hook_rot_q')!), -1));
+  const qNorms = arr(tf.sum(tf.square(qv), -1));
+  for (let i = 0; i < rotNorms.length; i++) assert.ok(Math.abs(rotNorms[i] - qNorms[i % 4]) < 1e-4);
   model.dispose();
 });

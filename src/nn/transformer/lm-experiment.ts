@@ -94,6 +94,8 @@ export async function runLmTrainExperiment(o: LmTrainExperimentOptions): Promise
     { rng: root.fork('init') },
   );
   const initialValLoss = evaluateLoss(model, valTokens, s.seqLen);
+  const evalEvery = Math.max(1, Math.round(s.steps / 20));
+  const validationCurve: [number, number][] = [[0, evaluateLoss(model, valTokens, s.seqLen, 16)]];
   const bar = progressBar(s.steps, 'lm train', { quiet: o.quiet });
   const t1 = Date.now();
   const result = await trainLanguageModel({
@@ -105,7 +107,10 @@ export async function runLmTrainExperiment(o: LmTrainExperimentOptions): Promise
     rng: root.fork('batches'),
     peakLr: s.peakLr,
     checkpoint: { dir: join(run.outDir, 'checkpoint'), every: 50 },
-    onProgress: (step, _total, m) => bar.update(step, { loss: m.loss, lr: m.lr }),
+    onProgress: (step, total, m) => {
+      if (step % evalEvery === 0 || step === total) validationCurve.push([step, evaluateLoss(model, valTokens, s.seqLen, 16)]);
+      bar.update(step, { loss: m.loss, lr: m.lr });
+    },
   });
   bar.stop();
   const trainSeconds = (Date.now() - t1) / 1000;
@@ -164,6 +169,7 @@ export async function runLmTrainExperiment(o: LmTrainExperimentOptions): Promise
     settings: s,
     config: model.cfg,
     lossHistory: result.lossHistory,
+    validationCurve,
     samples,
     facts: factRows,
   });
@@ -174,7 +180,17 @@ export async function runLmTrainExperiment(o: LmTrainExperimentOptions): Promise
       {
         title: 'Loss',
         blocks: [
-          plot(lineChart({ title: 'training loss', xTitle: 'step', yTitle: 'cross-entropy (nats)', series: [{ name: 'train', x: result.lossHistory.map((_, i) => i + 1), y: result.lossHistory }] })),
+          plot(
+            lineChart({
+              title: 'loss',
+              xTitle: 'step',
+              yTitle: 'cross-entropy (nats)',
+              series: [
+                { name: 'train (batch)', x: result.lossHistory.map((_, i) => i + 1), y: result.lossHistory },
+                { name: 'validation (16 windows)', x: validationCurve.map(([x]) => x), y: validationCurve.map(([, y]) => y) },
+              ],
+            }),
+          ),
           keyValues({ 'initial validation loss': initialValLoss, 'final validation loss': finalValLoss, 'unigram baseline (validation)': unigramValLoss, 'final training loss': summary.finalTrainLoss }),
           text('The unigram baseline is the loss of predicting every token from its training-set frequency alone; a model below it uses context.'),
         ],

@@ -90,18 +90,21 @@ export async function trainLanguageModel(o: LmTrainOptions): Promise<TrainResult
   });
 }
 
-/** Mean next-token loss over consecutive windows of a held-out stream (no gradients). */
+/** Mean next-token loss over consecutive windows of a held-out stream (no gradients), 16 windows per batch. */
 export function evaluateLoss(model: HookedTransformer, tokens: Int32Array, seqLen: number, maxWindows = 64): number {
   const windows = Math.min(maxWindows, Math.floor((tokens.length - 1) / seqLen));
   if (windows < 1) throw new Error(`evaluateLoss: need at least ${seqLen + 1} tokens, got ${tokens.length}`);
   let total = 0;
-  for (let w = 0; w < windows; w++) {
-    const start = w * seqLen;
-    total += tf.tidy(() => {
-      const inputs = tf.tensor2d(tokens.slice(start, start + seqLen), [1, seqLen], 'int32');
-      const targets = tf.tensor2d(tokens.slice(start + 1, start + seqLen + 1), [1, seqLen], 'int32');
-      return nextTokenLoss(model.forward(inputs), targets).dataSync()[0];
-    });
+  for (let first = 0; first < windows; first += 16) {
+    const n = Math.min(16, windows - first);
+    const inputs = new Int32Array(n * seqLen);
+    const targets = new Int32Array(n * seqLen);
+    for (let w = 0; w < n; w++) {
+      const start = (first + w) * seqLen;
+      inputs.set(tokens.subarray(start, start + seqLen), w * seqLen);
+      targets.set(tokens.subarray(start + 1, start + seqLen + 1), w * seqLen);
+    }
+    total += n * tf.tidy(() => nextTokenLoss(model.forward(tf.tensor2d(inputs, [n, seqLen], 'int32')), tf.tensor2d(targets, [n, seqLen], 'int32')).dataSync()[0]);
   }
   return total / windows;
 }
