@@ -19,7 +19,6 @@ function assertClose(ours: number[], theirs: number[], name: string): void {
 
 const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
-
 test('timeRuns follows the repetition plan and reports the median', () => {
   let calls = 0;
   // every run exceeds a zero budget: one warm-up only, then minReps timed runs
