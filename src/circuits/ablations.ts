@@ -54,7 +54,7 @@ function sumSources(pm: PatchableModel, prompts: readonly Prompt[], sides: ('cle
       const s = tf.sum(acts, 1);
       acts.dispose();
       if (sum) {
-        const next = tf.add(sum, s);
+        const next: Tensor = tf.add(sum, s);
         sum.dispose();
         s.dispose();
         sum = next;

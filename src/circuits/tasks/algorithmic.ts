@@ -29,6 +29,7 @@ export function maxTask(length = 5): CircuitTask {
     seqLen: length + 2,
     model: { nLayers: 2, nHeads: 4, dModel: 64, attnOnly: false },
     trainSteps: 800,
+    lr: 3e-3,
     generate(rng: Rng, count: number) {
       return datasetFromWords('max', vocab, Array.from({ length: count }, () => prompt(rng)));
     },

@@ -24,6 +24,7 @@ export function docstringTask(): CircuitTask {
     seqLen: 21,
     model: { nLayers: 2, nHeads: 4, dModel: 64, attnOnly: true },
     trainSteps: 800,
+    lr: 3e-3,
     generate(rng: Rng, count: number) {
       return datasetFromWords('docstring', vocab, Array.from({ length: count }, () => prompt(rng)));
     },

@@ -21,6 +21,7 @@ export function greaterThanTask(): CircuitTask {
     seqLen: 12,
     model: { nLayers: 2, nHeads: 4, dModel: 64, attnOnly: false },
     trainSteps: 800,
+    lr: 3e-3,
     generate(rng: Rng, count: number) {
       return datasetFromWords('greater-than', vocab, Array.from({ length: count }, () => prompt(rng)));
     },

@@ -2,8 +2,8 @@
 // token of the second copy the next token is predictable only by finding the earlier occurrence
 // of the current token and copying what followed it (the segment's length, and so the offset,
 // varies). Every token of a sequence is distinct. The prompt stops one token before the end;
-// the corrupt prompt replaces the answer's earlier occurrence with a fresh token z, so an
-// induction circuit predicts z there (the wrong answer).
+// the corrupt prompt swaps the answer's earlier occurrence with a filler token z, so an induction
+// circuit predicts z there (the wrong answer) while both prompts hold the same set of tokens.
 import type { Rng } from '../../engine/rng.js';
 import { datasetFromWords, type CircuitTask, type TrainingExample, type WordPrompt } from './task.js';
 
@@ -14,22 +14,22 @@ export interface InductionOptions {
 }
 
 export function inductionTask(o: InductionOptions = {}): CircuitTask {
-  const seqLen = o.seqLen ?? 15;
-  const V = o.vocabSize ?? 32;
+  const seqLen = o.seqLen ?? 13;
+  const V = o.vocabSize ?? 24;
   const total = seqLen + 1;
-  const minSeg = 3;
-  const maxSeg = Math.floor((total - 1) / 2);
+  const minSeg = 2;
+  const maxSeg = Math.floor((total - 2) / 2); // at least one filler token
   if (maxSeg < minSeg) throw new Error(`induction: seqLen ${seqLen} is too short (needs at least ${2 * minSeg})`);
-  if (V < total + 1) throw new Error(`induction: vocabSize ${V} must exceed the sequence length ${total}`);
+  if (V < total) throw new Error(`induction: vocabSize ${V} must exceed the sequence length ${total}`);
   const vocab = ['BOS', ...Array.from({ length: V - 1 }, (_, i) => `t${i}`)];
   /** BOS, filler, A, A; token ids 1..V-1 all distinct; returns the sequence and the first copy's start. */
-  const sequence = (rng: Rng): { seq: number[]; start: number; seg: number; unused: number } => {
+  const sequence = (rng: Rng): { seq: number[]; start: number; seg: number } => {
     const seg = minSeg + rng.int(maxSeg - minSeg + 1);
     const filler = total - 1 - 2 * seg;
     const perm = Array.from(rng.permutation(V - 1), (i) => i + 1);
     const fill = perm.slice(0, filler);
     const a = perm.slice(filler, filler + seg);
-    return { seq: [0, ...fill, ...a, ...a], start: 1 + filler, seg, unused: perm[filler + seg] };
+    return { seq: [0, ...fill, ...a, ...a], start: 1 + filler, seg };
   };
   return {
     name: 'induction',
@@ -38,15 +38,19 @@ export function inductionTask(o: InductionOptions = {}): CircuitTask {
     seqLen,
     model: { nLayers: 2, nHeads: 4, dModel: 32, attnOnly: true },
     trainSteps: 600,
+    lr: 1e-2,
     generate(rng: Rng, count: number) {
       const prompts: WordPrompt[] = [];
       for (let i = 0; i < count; i++) {
-        const { seq, start, seg, unused } = sequence(rng);
+        const { seq, start, seg } = sequence(rng);
         const answer = seq[total - 1];
         const clean = seq.slice(0, seqLen);
         const corrupt = clean.slice();
-        corrupt[start + seg - 1] = unused; // the answer's first occurrence (the last token of copy one)
-        prompts.push({ clean: clean.map((t) => vocab[t]), corrupt: corrupt.map((t) => vocab[t]), correct: [vocab[answer]], wrong: [vocab[unused]], metadata: { segment: seg } });
+        const first = start + seg - 1; // the answer's first occurrence (the last token of copy one)
+        const swap = 1 + rng.int(start - 1); // a filler position
+        const z = clean[swap];
+        [corrupt[first], corrupt[swap]] = [z, answer];
+        prompts.push({ clean: clean.map((t) => vocab[t]), corrupt: corrupt.map((t) => vocab[t]), correct: [vocab[answer]], wrong: [vocab[z]], metadata: { segment: seg } });
       }
       return datasetFromWords('induction', vocab, prompts);
     },

@@ -45,6 +45,7 @@ export function ioiTask(): CircuitTask {
     seqLen: 14,
     model: { nLayers: 2, nHeads: 4, dModel: 64, attnOnly: false },
     trainSteps: 800,
+    lr: 3e-3,
     generate(rng: Rng, count: number) {
       return datasetFromWords('ioi', vocab, Array.from({ length: count }, () => prompt(rng)));
     },

@@ -34,8 +34,9 @@ export interface CircuitTask {
   generate(rng: Rng, count: number): CircuitDataset;
   trainingExample(rng: Rng): TrainingExample;
   model: TaskModelShape;
-  /** Default training steps (batch 64) to solve the task. */
+  /** Default training steps (batch 64) and peak learning rate to solve the task. */
   trainSteps: number;
+  lr: number;
 }
 
 /** Converts word prompts to a dataset over `vocab` (throws on unknown words). */
