@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runRouteMnist } from '../route/mnist/run.js';
 import type { RouteMnistConfig } from '../route/mnist/experiment.js';
+import { registerRouteRl } from './route-rl.js';
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -111,4 +112,5 @@ export function registerRoute(program: Command): void {
       console.log(`wrote ${r.resultsPath}\nwrote ${r.reportPath}`);
       if (r.interrupted) process.exitCode = 130;
     });
+  registerRouteRl(route);
 }

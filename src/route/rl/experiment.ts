@@ -1,0 +1,280 @@
+// `glassbox route rl`: the oversight sweep. Every method x oversight rate x seed is trained and its
+// deployed policy evaluated on the true reward; results.json holds the summary (the results
+// contract), every run, and the learning curves; report.html shows true return vs oversight,
+// diamond/ghost rates, curves, and says where a baseline matches routing.
+import { join } from 'node:path';
+import { initBackend } from '../../engine/backend.js';
+import {
+  createRun,
+  keyValues,
+  lineChart,
+  plot,
+  progressBar,
+  table,
+  text,
+  writeReport,
+  writeResults,
+  type Cell,
+  type PlotSpec,
+  type ReportSection,
+} from '../../report/index.js';
+import { checkOversight } from './env.js';
+import { METHOD_SPECS, methodUpdates, type MethodName } from './methods.js';
+import { RL_DEFAULTS, checkRlConfig, trainMethod, type RlConfig, type RunOutcome } from './train.js';
+import type { Algo } from './learner.js';
+
+export const PAPER_OVERSIGHT_RATES = [0.003, 0.01, 0.025, 0.05, 0.1];
+
+export interface RlExperimentOptions {
+  outDir: string;
+  seed: number;
+  quick: boolean;
+  oversights?: number[];
+  methods?: MethodName[];
+  seeds?: number;
+  algo?: Algo;
+  updates?: number;
+  envs?: number;
+  rolloutSteps?: number;
+  hidden?: number;
+  lr?: number;
+  /** Progress output (default: progress bars on stderr when a TTY). */
+  quiet?: boolean;
+}
+
+/** The configuration of quick mode: 1 percent oversight, routing and naive, one seed, fewer updates. */
+export const QUICK = { oversights: [0.01], methods: ['routing', 'naive'] as MethodName[], seeds: 1, updates: 400 };
+export const FULL = { oversights: PAPER_OVERSIGHT_RATES, methods: ['routing', 'naive', 'filter', 'oracle', 'no-route'] as MethodName[], seeds: 4 };
+
+export interface Aggregate {
+  method: string;
+  oversight: number;
+  seeds: number;
+  diamondRate: number;
+  ghostRate: number;
+  trueReturn: number;
+  trueReturnStd: number;
+  trueReturnMin: number;
+  trueReturnMax: number;
+}
+
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(a.length, 1);
+const std = (a: number[]) => {
+  if (a.length < 2) return 0;
+  const m = mean(a);
+  return Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / (a.length - 1));
+};
+
+export function aggregate(runs: RunOutcome[]): Aggregate[] {
+  const groups = new Map<string, { method: string; oversight: number; evals: RunOutcome['deployed'][] }>();
+  const add = (method: string, oversight: number, e: RunOutcome['deployed']) => {
+    const key = `${method}@${oversight}`;
+    if (!groups.has(key)) groups.set(key, { method, oversight, evals: [] });
+    groups.get(key)!.evals.push(e);
+  };
+  for (const r of runs) {
+    add(r.method, r.oversight, r.deployed);
+    if (r.earlyStopped) add('naive (early-stopped)', r.oversight, r.earlyStopped.deployed);
+  }
+  return [...groups.values()].map(({ method, oversight, evals }) => {
+    const tr = evals.map((e) => e.trueReturn);
+    return {
+      method,
+      oversight,
+      seeds: evals.length,
+      diamondRate: mean(evals.map((e) => e.diamondRate)),
+      ghostRate: mean(evals.map((e) => e.ghostRate)),
+      trueReturn: mean(tr),
+      trueReturnStd: std(tr),
+      trueReturnMin: Math.min(...tr),
+      trueReturnMax: Math.max(...tr),
+    };
+  });
+}
+
+/**
+ * Where a baseline matches (or beats) routing: same oversight, its mean true return within the
+ * larger of the two seed standard deviations of routing's, or above it.
+ */
+export function matchesRouting(aggs: Aggregate[]): string[] {
+  const out: string[] = [];
+  for (const r of aggs.filter((a) => a.method === 'routing')) {
+    for (const b of aggs.filter((a) => a.oversight === r.oversight && a.method !== 'routing')) {
+      const tol = Math.max(r.trueReturnStd, b.trueReturnStd, 0.02);
+      if (b.trueReturn > r.trueReturn + tol) out.push(`At ${pct(r.oversight)} oversight, ${b.method} beats routing (true return ${b.trueReturn.toFixed(3)} vs ${r.trueReturn.toFixed(3)}).`);
+      else if (b.trueReturn >= r.trueReturn - tol) out.push(`At ${pct(r.oversight)} oversight, ${b.method} matches routing (true return ${b.trueReturn.toFixed(3)} vs ${r.trueReturn.toFixed(3)}, within ${tol.toFixed(3)}).`);
+    }
+  }
+  return out;
+}
+
+const pct = (p: number) => `${+(p * 100).toFixed(2)}%`;
+
+function headlineOversight(oversights: number[]): number {
+  return oversights.includes(0.01) ? 0.01 : oversights[0];
+}
+
+/** True return vs oversight: the seed mean as a line with points, and the seed spread as error bars (+- 1 std). */
+function returnVsOversightSpec(runs: RunOutcome[]): PlotSpec {
+  const values: Record<string, unknown>[] = [];
+  for (const r of runs) {
+    values.push({ method: r.method, oversight: r.oversight * 100, trueReturn: r.deployed.trueReturn });
+    if (r.earlyStopped) values.push({ method: 'naive (early-stopped)', oversight: r.oversight * 100, trueReturn: r.earlyStopped.deployed.trueReturn });
+  }
+  const x = { field: 'oversight', type: 'quantitative', title: 'oversight (% of terminal cells overseen)', scale: { type: 'log' } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 520,
+    height: 300,
+    data: { values },
+    layer: [
+      { mark: { type: 'errorbar', extent: 'stdev' }, encoding: { x, y: { field: 'trueReturn', type: 'quantitative', title: 'true return at deployment' }, color: { field: 'method', type: 'nominal' } } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { aggregate: 'mean', field: 'trueReturn', type: 'quantitative' }, color: { field: 'method', type: 'nominal', title: null } } },
+    ],
+  } as unknown as PlotSpec;
+}
+
+function curveSeries(runs: RunOutcome[], field: 'trueReturn' | 'proxyReturn') {
+  const byMethod = new Map<string, RunOutcome[]>();
+  for (const r of runs) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
+  return [...byMethod.entries()].map(([method, rs]) => {
+    const n = Math.min(...rs.map((r) => r.curve.length));
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      x.push(rs[0].curve[i].update);
+      y.push(mean(rs.map((r) => r.curve[i][field])));
+    }
+    return { name: method, x, y };
+  });
+}
+
+export interface RlExperimentResult {
+  resultsPath: string;
+  reportPath: string;
+  summary: Record<string, unknown>;
+}
+
+export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperimentResult> {
+  const oversights = o.oversights ?? (o.quick ? QUICK.oversights : FULL.oversights);
+  for (const p of oversights) checkOversight(p, '--oversight');
+  if (oversights.length === 0) throw new Error('--oversight: give at least one rate');
+  const methods = o.methods ?? (o.quick ? QUICK.methods : FULL.methods);
+  const seeds = o.seeds ?? (o.quick ? QUICK.seeds : FULL.seeds);
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${seeds}`);
+  const base: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
+    ...RL_DEFAULTS,
+    algo: o.algo ?? RL_DEFAULTS.algo,
+    updates: o.updates ?? (o.quick ? QUICK.updates : RL_DEFAULTS.updates),
+    envs: o.envs ?? RL_DEFAULTS.envs,
+    rolloutSteps: o.rolloutSteps ?? RL_DEFAULTS.rolloutSteps,
+    hidden: o.hidden ?? RL_DEFAULTS.hidden,
+    lr: o.lr ?? RL_DEFAULTS.lr,
+  };
+  if (o.quick) base.evalEvery = Math.max(10, Math.floor(base.updates / 20));
+  // Validate every configuration before any work.
+  const configs: RlConfig[] = [];
+  for (const oversight of oversights) for (const method of methods) for (let k = 0; k < seeds; k++) configs.push({ ...base, method, oversight, seed: o.seed + k });
+  configs.forEach(checkRlConfig);
+
+  const run = createRun(o.outDir, { seed: o.seed });
+  await initBackend();
+  const totalUpdates = configs.reduce((s, c) => s + methodUpdates(METHOD_SPECS[c.method], c.updates, c.oversight), 0);
+  const bar = progressBar(totalUpdates, 'route rl', { quiet: o.quiet });
+  let done = 0;
+  const runs: RunOutcome[] = [];
+  for (const c of configs) {
+    const ckpt = join(run.outDir, 'checkpoints', `${c.method}-p${c.oversight}-seed${c.seed}-${c.algo}`);
+    const before = done;
+    const r = trainMethod(c, {
+      checkpointDir: ckpt,
+      checkpointEvery: 100,
+      onUpdate: (u, _t, m) => {
+        done = before + u;
+        bar.update(done, { run: `${c.method} p=${c.oversight} s=${c.seed}`, entropy: m.entropy });
+      },
+    });
+    done = before + r.updates;
+    runs.push(r);
+  }
+  bar.stop();
+
+  const aggs = aggregate(runs);
+  const headline = headlineOversight(oversights);
+  const summary: Record<string, unknown> = { oversight: headline, algo: base.algo, updates: base.updates, seeds };
+  for (const a of aggs.filter((x) => x.oversight === headline)) {
+    const key = a.method === 'naive (early-stopped)' ? 'naiveEarlyStopped' : a.method === 'no-route' ? 'noRoute' : a.method;
+    summary[key] = { diamondRate: a.diamondRate, ghostRate: a.ghostRate, trueReturn: a.trueReturn, trueReturnStd: a.trueReturnStd, seeds: a.seeds };
+  }
+  const matches = matchesRouting(aggs);
+  summary.baselinesMatchingRouting = matches;
+  const secondsPerUpdate = mean(runs.filter((r) => r.secondsPerUpdate > 0).map((r) => r.secondsPerUpdate));
+  summary.secondsPerUpdate = secondsPerUpdate;
+
+  const resultsPath = writeResults(run.outDir, {
+    summary,
+    timings: { trainSeconds: runs.reduce((s, r) => s + r.seconds, 0), secondsPerUpdate },
+    config: { ...base, oversights, methods, seeds, quick: o.quick },
+    sweep: aggs,
+    runs: runs.map((r) => ({ ...r })),
+  });
+
+  const rows: Cell[][] = aggs
+    .slice()
+    .sort((a, b) => a.oversight - b.oversight || a.method.localeCompare(b.method))
+    .map((a) => [pct(a.oversight), a.method, a.seeds, a.diamondRate, a.ghostRate, a.trueReturn, a.trueReturnStd, a.trueReturnMin, a.trueReturnMax]);
+  const headRuns = runs.filter((r) => r.oversight === headline);
+  const sections: ReportSection[] = [
+    {
+      title: 'Deployed policy vs oversight',
+      blocks: [
+        text(
+          'Each method trains with the given share of terminal cells overseen; routing and no-route deploy the diamond expert alone, the others their one policy. ' +
+            'Diamond and ghost rates are over fresh evaluation episodes with sampled actions; true return = diamond rate - ghost rate. Spread is over seeds (std, min, max).',
+        ),
+        plot(returnVsOversightSpec(runs), 'true return at deployment (seed mean, error bars: +-1 std over seeds)'),
+        table(['oversight', 'method', 'seeds', 'diamond rate', 'ghost rate', 'true return', 'std', 'min', 'max'], rows),
+        text(matches.length ? `Where a baseline matches or beats routing:\n\n${matches.join('\n')}` : 'No baseline matches routing at any oversight rate run (within the seed spread).'),
+      ],
+    },
+    {
+      title: `Learning curves at ${pct(headline)} oversight`,
+      blocks: [
+        plot(lineChart({ series: curveSeries(headRuns, 'trueReturn'), xTitle: 'update', yTitle: 'true return of the deployed policy' })),
+        plot(lineChart({ series: curveSeries(headRuns, 'proxyReturn'), xTitle: 'update', yTitle: 'training reward per episode (the proxy each method sees)' })),
+        text(
+          'Naive early stopping: the naive policy is snapshotted at its best proxy (its own training reward per episode) and training stops improving the snapshot after ' +
+            `${base.earlyStopPatience} evaluations without a better proxy; the snapshot is evaluated as "naive (early-stopped)".`,
+        ),
+      ],
+    },
+    {
+      title: 'Configuration',
+      blocks: [
+        keyValues({
+          algo: base.algo,
+          updates: base.updates,
+          environments: base.envs,
+          'rollout steps per update': base.rolloutSteps,
+          hidden: base.hidden,
+          'learning rate': base.lr,
+          discount: base.gamma,
+          'entropy coefficient': base.coefs.entropy,
+          'value coefficient': base.coefs.value,
+          'gate coefficient': base.coefs.gate,
+          seeds,
+          'seconds per update (mean)': secondsPerUpdate,
+        }),
+        table(['method', 'what it is'], methods.map((m) => [m, METHOD_SPECS[m].description])),
+      ],
+    },
+  ];
+  const reportPath = await writeReport(run.outDir, {
+    title: 'Gradient routing: scalable oversight of a reinforcement learner',
+    intro:
+      'A 5x5 gridworld with a diamond (good) and a ghost (bad) terminal. Training reward is +1 for either terminal; only a small share of terminal cells is overseen (and the agent sees which). ' +
+      'Gradient routing sends overseen diamond episodes to a diamond expert and overseen ghost episodes to a ghost expert; at deployment only the diamond expert acts.',
+    sections,
+  });
+  return { resultsPath, reportPath, summary };
+}
