@@ -7,7 +7,9 @@
 //   removed, repeatedly; the rest are pass-alive;
 // - a region not touching a removed chain is the player's pass-alive territory when at most one of its
 //   points is not adjacent to the player (and the player has a stone on the board at all).
-// All maps are indexed y * width + x and hold EMPTY, BLACK or WHITE.
+// Maps hold EMPTY, BLACK or WHITE, indexed y * width + x (the *Padded variants: by board location).
+// This is the one implementation: the rules engine (scoring, GTP final_status_list, search pass
+// handling) and the KataGo input features (katago/features.ts) both use it.
 import type { Board } from './board.js';
 import { BLACK, EMPTY, WHITE, type Color } from './coords.js';
 
@@ -25,6 +27,11 @@ export interface AreaOptions {
  * inside are unconditionally dead), plus what the options add.
  */
 export function calculateArea(board: Board, multiStoneSuicideLegal: boolean, opts: AreaOptions = {}): Uint8Array {
+  return toIndexed(board, calculateAreaPadded(board, multiStoneSuicideLegal, opts));
+}
+
+/** calculateArea indexed by board location (`board.stones` layout), as the network's input features read it. */
+export function calculateAreaPadded(board: Board, multiStoneSuicideLegal: boolean, opts: AreaOptions = {}): Uint8Array {
   const padded = new Uint8Array(board.stones.length);
   markForPlayer(board, BLACK, multiStoneSuicideLegal, !!opts.safeBigTerritories, !!opts.unsafeBigTerritories, padded);
   markForPlayer(board, WHITE, multiStoneSuicideLegal, !!opts.safeBigTerritories, !!opts.unsafeBigTerritories, padded);
@@ -33,7 +40,7 @@ export function calculateArea(board: Board, multiStoneSuicideLegal: boolean, opt
       if (padded[loc] === EMPTY) padded[loc] = board.stones[loc];
     });
   }
-  return toIndexed(board, padded);
+  return padded;
 }
 
 /** Pass-alive stones and territory only (calculateArea with no options). */
@@ -49,6 +56,16 @@ export function passAliveArea(board: Board, multiStoneSuicideLegal: boolean): Ui
  * count minus black's.
  */
 export function independentLifeArea(
+  board: Board,
+  multiStoneSuicideLegal: boolean,
+  opts: { keepTerritories?: boolean; keepStones?: boolean } = {},
+): { area: Uint8Array; blackRegions: number; whiteRegions: number } {
+  const r = independentLifeAreaPadded(board, multiStoneSuicideLegal, opts);
+  return { ...r, area: toIndexed(board, r.area) };
+}
+
+/** independentLifeArea indexed by board location (`board.stones` layout). */
+export function independentLifeAreaPadded(
   board: Board,
   multiStoneSuicideLegal: boolean,
   opts: { keepTerritories?: boolean; keepStones?: boolean } = {},
@@ -105,7 +122,7 @@ export function independentLifeArea(
     if (opts.keepTerritories && owner !== st[loc]) result[loc] = owner;
     if (opts.keepStones && owner === st[loc]) result[loc] = owner;
   });
-  return { area: toIndexed(board, result), blackRegions, whiteRegions };
+  return { area: result, blackRegions, whiteRegions };
 }
 
 function forEachPoint(board: Board, f: (loc: number) => void): void {
@@ -118,101 +135,127 @@ function toIndexed(board: Board, padded: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Marks pla's pass-alive stones and territory (and big territories per the flags) into `out` (padded). */
-function markForPlayer(board: Board, pla: Color, suicideLegal: boolean, safeBig: boolean, unsafeBig: boolean, out: Uint8Array): void {
+/** Marks pla's pass-alive stones and territory (and big territories per the flags) into `result` (padded). */
+function markForPlayer(board: Board, pla: Color, suicideLegal: boolean, safeBig: boolean, unsafeBig: boolean, result: Uint8Array): void {
   const opp = 3 - pla;
   const st = board.stones;
   const adj = board.adj;
-  const regionOf = new Int32Array(st.length).fill(-1);
-  const regions: { points: number[]; vital: number[]; internal: number; containsOpp: boolean; touchesDead: boolean }[] = [];
+  const n = st.length;
+  const area = board.area;
+  // Regions of empty-or-opponent points, each stored contiguously in `order` from regionStart.
+  const regionOf = new Int32Array(n).fill(-1);
+  const order = new Int32Array(area);
+  const regionStart = new Int32Array(area + 1);
+  // Up to 4 chain heads a region may be vital for (all its points adjacent to the chain).
+  const vital = new Int32Array(area * 4);
+  const vitalLen = new Uint8Array(area);
+  const internal = new Uint8Array(area);
+  const containsOpp = new Uint8Array(area);
+  const bordersDead = new Uint8Array(area);
+  let numRegions = 0;
+  let filled = 0;
   let atLeastOnePla = false;
-
-  const stack: number[] = [];
-  forEachPoint(board, (seed) => {
-    if (regionOf[seed] >= 0) return;
-    if (st[seed] !== EMPTY) {
-      if (st[seed] === pla) atLeastOnePla = true;
-      return;
-    }
-    const idx = regions.length;
-    // Candidate vital chains: those adjacent to the seed; every later point filters them.
-    const vital: number[] = [];
+  const adjacentToChain = (p: number, head: number): boolean => {
     for (let i = 0; i < 4; i++) {
-      const a = seed + adj[i];
-      if (st[a] === pla) {
-        const h = board.chainHead(a);
-        if (!vital.includes(h)) vital.push(h);
-      }
+      const a = p + adj[i];
+      if (st[a] === pla && board.chainHead(a) === head) return true;
     }
-    const region = { points: [] as number[], vital, internal: 0, containsOpp: false, touchesDead: false };
-    regions.push(region);
-    regionOf[seed] = idx;
-    stack.push(seed);
-    while (stack.length) {
-      const p = stack.pop()!;
-      region.points.push(p);
-      if (region.vital.length && (suicideLegal || st[p] === EMPTY)) {
-        region.vital = region.vital.filter((h) => {
-          for (let i = 0; i < 4; i++) {
-            const a = p + adj[i];
-            if (st[a] === pla && board.chainHead(a) === h) return true;
-          }
-          return false;
-        });
-      }
-      let internal = true;
-      for (let i = 0; i < 4; i++) {
-        const a = p + adj[i];
-        if (st[a] === pla) internal = false;
-        else if ((st[a] === EMPTY || st[a] === opp) && regionOf[a] < 0) {
-          regionOf[a] = idx;
-          stack.push(a);
-        }
-      }
-      if (internal) region.internal++;
-      if (st[p] === opp) region.containsOpp = true;
-    }
-  });
+    return false;
+  };
 
-  const heads: number[] = [];
-  forEachPoint(board, (loc) => {
-    if (st[loc] === pla && board.chainHead(loc) === loc) heads.push(loc);
-  });
-  // Benson's iteration to the fixed point: remove chains with fewer than two vital regions among the
-  // regions that touch no removed chain.
-  const killed = new Set<number>();
-  const vitalCount = new Map<number, number>();
-  for (;;) {
-    vitalCount.clear();
-    for (const r of regions) {
-      if (r.touchesDead) continue;
-      for (const h of r.vital) vitalCount.set(h, (vitalCount.get(h) ?? 0) + 1);
-    }
-    let changed = false;
-    for (const h of heads) {
-      if (killed.has(h) || (vitalCount.get(h) ?? 0) >= 2) continue;
-      killed.add(h);
-      changed = true;
-      for (const s of board.chainStones(h)) {
-        for (let i = 0; i < 4; i++) {
-          const a = s + adj[i];
-          if (regionOf[a] >= 0) regions[regionOf[a]].touchesDead = true;
-        }
+  for (let y = 0; y < board.height; y++) {
+    for (let x = 0; x < board.width; x++) {
+      const seed = board.loc(x, y);
+      if (regionOf[seed] >= 0) continue;
+      if (st[seed] !== EMPTY) {
+        if (st[seed] === pla) atLeastOnePla = true;
+        continue;
       }
+      const r = numRegions++;
+      regionStart[r] = filled;
+      let vl = 0;
+      for (let i = 0; i < 4; i++) {
+        const a = seed + adj[i];
+        if (st[a] !== pla) continue;
+        const h = board.chainHead(a);
+        let dup = false;
+        for (let k = 0; k < vl; k++) if (vital[r * 4 + k] === h) dup = true;
+        if (!dup) vital[r * 4 + vl++] = h;
+      }
+      regionOf[seed] = r;
+      order[filled++] = seed;
+      for (let qi = regionStart[r]; qi < filled; qi++) {
+        const p = order[qi];
+        if (vl > 0 && (suicideLegal || st[p] === EMPTY)) {
+          let kept = 0;
+          for (let k = 0; k < vl; k++) {
+            const h = vital[r * 4 + k];
+            if (adjacentToChain(p, h)) vital[r * 4 + kept++] = h;
+          }
+          vl = kept;
+        }
+        let nextToPla = false;
+        for (let i = 0; i < 4; i++) {
+          const a = p + adj[i];
+          const s = st[a];
+          if (s === pla) nextToPla = true;
+          else if ((s === EMPTY || s === opp) && regionOf[a] < 0) {
+            regionOf[a] = r;
+            order[filled++] = a;
+          }
+        }
+        if (!nextToPla && internal[r] < 2) internal[r]++;
+        if (st[p] === opp) containsOpp[r] = 1;
+      }
+      vitalLen[r] = vl;
     }
-    if (!changed) break;
+  }
+  regionStart[numRegions] = filled;
+
+  // Benson: chains with fewer than two vital regions die; regions next to dead chains stop counting.
+  const heads: number[] = [];
+  const vitalCount = new Int32Array(n);
+  for (let y = 0; y < board.height; y++) {
+    for (let x = 0; x < board.width; x++) {
+      const loc = board.loc(x, y);
+      if (st[loc] === pla && board.chainHead(loc) === loc) heads.push(loc);
+    }
+  }
+  for (let r = 0; r < numRegions; r++) for (let k = 0; k < vitalLen[r]; k++) vitalCount[vital[r * 4 + k]]++;
+  const killed = new Uint8Array(n);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const h of heads) {
+      if (killed[h] || vitalCount[h] >= 2) continue;
+      killed[h] = 1;
+      changed = true;
+      let s = h;
+      do {
+        for (let i = 0; i < 4; i++) {
+          const r = regionOf[s + adj[i]];
+          if (r < 0 || bordersDead[r]) continue;
+          bordersDead[r] = 1;
+          for (let k = 0; k < vitalLen[r]; k++) vitalCount[vital[r * 4 + k]]--;
+        }
+        s = board.nextInChain(s);
+      } while (s !== h);
+    }
   }
 
   for (const h of heads) {
-    if (killed.has(h)) continue;
-    for (const s of board.chainStones(h)) out[s] = pla;
+    if (killed[h]) continue;
+    let s = h;
+    do {
+      result[s] = pla;
+      s = board.nextInChain(s);
+    } while (s !== h);
   }
-  for (const r of regions) {
-    const mark = atLeastOnePla && !r.touchesDead && (r.internal <= 1 || (safeBig && !r.containsOpp));
+  for (let r = 0; r < numRegions; r++) {
+    const mark = atLeastOnePla && !bordersDead[r] && (internal[r] <= 1 || (safeBig && !containsOpp[r]));
     if (mark) {
-      for (const p of r.points) out[p] = pla;
-    } else if (unsafeBig && atLeastOnePla && !r.containsOpp) {
-      for (const p of r.points) if (out[p] === EMPTY) out[p] = pla;
+      for (let q = regionStart[r]; q < regionStart[r + 1]; q++) result[order[q]] = pla;
+    } else if (unsafeBig && !containsOpp[r] && atLeastOnePla) {
+      for (let q = regionStart[r]; q < regionStart[r + 1]; q++) if (result[order[q]] === EMPTY) result[order[q]] = pla;
     }
   }
 }

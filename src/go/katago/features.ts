@@ -5,13 +5,13 @@
 // has 1/2/3 liberties; 6 ko-banned point (simple ko point plus superko-banned points); 7/8 encore only
 // (unused here); 9-13 locations of the last five moves (opponent's last first); 14 stone in a chain
 // captured in a ladder now, 15/16 one and two moves ago; 17 attacker moves that start a working
-// ladder against an opponent chain with two liberties; 18/19 own/opponent area (see area.ts; only for
+// ladder against an opponent chain with two liberties; 18/19 own/opponent area (see board/benson.ts; only for
 // area scoring); 20/21 encore only.
 // Global: 0-4 the last five moves were passes; 5 own komi / 20; 6/7 ko rule; 8 multi-stone suicide;
 // 9 territory scoring; 10/11 tax; 12/13 encore; 14 a pass would end the phase; 15/16 playout doubling
 // advantage; 17 button; 18 komi parity wave (area scoring).
 import { EMPTY, PASS, type Color, opponent } from '../board/index.js';
-import { areaScoringArea, independentLifeArea } from './area.js';
+import { calculateAreaPadded, independentLifeAreaPadded } from '../board/benson.js';
 import type { KataGoHistory } from './history.js';
 import { LadderReader, forEachLadderedStone } from './ladder.js';
 
@@ -81,7 +81,9 @@ export function computeFeatures(hist: KataGoHistory, pla: Color, opts: FeatureOp
 
   // Area features (only where the rules make them meaningful before the end of the game).
   let area: Uint8Array | null = null;
-  if (rules.scoring === 'AREA') area = rules.tax === 'NONE' ? areaScoringArea(board, rules.suicide) : independentLifeArea(board, false, true, rules.suicide).area;
+  if (rules.scoring === 'AREA') area = rules.tax === 'NONE'
+      ? calculateAreaPadded(board, rules.suicide, { nonPassAliveStones: true, safeBigTerritories: true, unsafeBigTerritories: true })
+      : independentLifeAreaPadded(board, rules.suicide, { keepStones: true }).area;
   if (area) {
     for (let y = 0; y < ySize; y++) {
       for (let x = 0; x < xSize; x++) {
