@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { benchJson, runBench } from '../../bench/harness.js';
 import { BENCH_CASES, selectCases } from '../../bench/cases.js';
 import { formatBenchTable } from '../../bench/table.js';
+import { formatGoBench, runGoBench } from '../../bench/go.js';
 import { BACKEND_NAMES, type BackendName } from '../engine/backend.js';
 
 function parseBackends(list: string): BackendName[] {
@@ -20,18 +21,24 @@ export function registerBench(program: Command): void {
     .description('benchmark sgemm, MLP and transformer training steps and a conv trunk against numpy and PyTorch')
     .option('--quick', 'fewer repetitions (a couple of minutes in all)')
     .option('--json', 'print one JSON object on the last line')
-    .option('--only <cases>', `comma-separated cases: ${BENCH_CASES.map((c) => c.key).join(', ')}`)
+    .option('--only <cases>', `comma-separated cases: ${BENCH_CASES.map((c) => c.key).join(', ')}, go`)
     .option('--profile', 'also print the kernel times of one run of each case on the primary backend')
     .option('--backends <list>', 'glassbox backends to measure, the first compared with the peers (default: the default backend, and cpu)')
     .action(async (opts: { quick?: boolean; json?: boolean; only?: string; backends?: string; profile?: boolean }) => {
+      // `go` (network evals/s, search visits/s, playouts/s) is measured apart from the timed-workload cases.
+      const only = opts.only?.split(',').map((x) => x.trim()).filter(Boolean);
+      const withGo = !only || only.includes('go');
+      const rest = only?.filter((x) => x !== 'go');
       const result = await runBench({
         mode: opts.quick ? 'quick' : 'full',
-        cases: selectCases(opts.only),
+        cases: rest && rest.length === 0 ? [] : selectCases(rest?.join(',')),
         backends: opts.backends ? parseBackends(opts.backends) : undefined,
         profile: opts.profile,
         log: (line) => process.stderr.write(`bench: ${line}\n`),
       });
-      console.log(formatBenchTable(result));
-      if (opts.json) console.log(JSON.stringify(benchJson(result)));
+      const go = withGo ? await runGoBench({ quick: !!opts.quick, log: (line) => process.stderr.write(`bench: ${line}\n`) }) : null;
+      if (result.cases.length) console.log(formatBenchTable(result));
+      if (go) console.log(formatGoBench(go));
+      if (opts.json) console.log(JSON.stringify({ ...benchJson(result), ...(go ? { go } : {}) }));
     });
 }

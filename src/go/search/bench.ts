@@ -1,0 +1,51 @@
+// Search speed: visits per second of full searches (fresh tree each time) from seeded random opening
+// positions, at a given number of search "threads" (leaves per network batch), as for `npm run bench`.
+import { randomPositions } from '../katago/bench.js';
+import type { Evaluator } from '../katago/evaluator.js';
+import { MctsSearch } from './search.js';
+
+export interface SearchBenchOptions {
+  boardSize: number;
+  threads: number;
+  /** Visits per search (default 200). */
+  visits?: number;
+  /** Keep searching new positions for at least this long, after one warm-up search. */
+  seconds: number;
+  seed?: number;
+}
+
+export interface SearchBenchResult {
+  visitsPerSecond: number;
+  evalsPerSecond: number;
+  /** Mean leaves per network batch. */
+  meanBatch: number;
+  searches: number;
+  board: number;
+  threads: number;
+}
+
+export async function benchSearch(evaluator: Evaluator, opts: SearchBenchOptions): Promise<SearchBenchResult> {
+  const visits = opts.visits ?? 200;
+  const positions = randomPositions(64, opts.boardSize, Math.min(20, Math.floor((opts.boardSize * opts.boardSize) / 4)), opts.seed ?? 1);
+  const searchOnce = async (i: number) => {
+    const s = new MctsSearch(evaluator, { maxVisits: visits, numThreads: opts.threads }, { seed: i });
+    s.setPosition(positions[i % positions.length]);
+    return s.search();
+  };
+  await searchOnce(0);
+  let searches = 0;
+  let totalVisits = 0;
+  let evals = 0;
+  let batches = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < opts.seconds * 1000 || searches === 0) {
+    const r = await searchOnce(searches + 1);
+    searches++;
+    totalVisits += r.rootVisits;
+    evals += r.evals;
+    batches += r.batches;
+    elapsed = performance.now() - start;
+  }
+  return { visitsPerSecond: (totalVisits * 1000) / elapsed, evalsPerSecond: (evals * 1000) / elapsed, meanBatch: evals / batches, searches, board: opts.boardSize, threads: opts.threads };
+}
