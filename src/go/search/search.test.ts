@@ -262,3 +262,11 @@ test('chosen-move temperature decays from early to late with KataGo\'s half-life
   assert.ok(Math.abs(chosenMoveTemperature(19, 19, 19, p) - 0.3) < 1e-12);
   assert.ok(Math.abs(chosenMoveTemperature(9, 9, 9, p) - (0.1 + 0.4 * 0.5 ** (9 / 19 * 19 / 9))) < 1e-12);
 });
+
+test('benchSearch reports visits/s of whole searches with two leaves per batch', async () => {
+  const { benchSearch } = await import('./bench.js');
+  const r = await benchSearch(new FixedEvaluator(), { boardSize: 7, threads: 2, seconds: 0.2, visits: 20 });
+  assert.ok(r.searches >= 1);
+  assert.ok(r.visitsPerSecond > 0 && Number.isFinite(r.visitsPerSecond));
+  assert.ok(r.meanBatch > 1 && r.meanBatch <= 2, `mean batch ${r.meanBatch}`);
+});
