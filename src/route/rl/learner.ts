@@ -193,18 +193,26 @@ function applyGrads(optimizer: Optimizer<BaseOptions>, grads: NamedGrads, maxGra
   } else optimizer.step(grads);
 }
 
+/** REINFORCE loss and gradients of the whole batch (by parameter name, `policy.*` and `value.*`); the caller disposes them. */
+export function reinforceLossAndGrads(policy: GridPolicy, value: ValueNet, b: LearningBatch, coefs: LossCoefficients): { loss: number; grads: NamedGrads; parts: LossParts } {
+  const parts: LossParts = { policy: 0, value: 0, entropy: 0, gate: 0 };
+  const s = sliceTensors(b, null);
+  const { loss, grads } = lossAndGrads(learnerParameters(policy, value), () => batchLoss(policy, value, s, coefs, null, parts));
+  const l = loss.dataSync()[0];
+  loss.dispose();
+  disposeSlice(s);
+  return { loss: l, grads, parts };
+}
+
 /** One learning update (REINFORCE: one gradient step; PPO: epochs x minibatches steps). Returns mean loss parts. */
 export function learnFromBatch(policy: GridPolicy, value: ValueNet, optimizer: Optimizer<BaseOptions>, b: LearningBatch, o: UpdateOptions): LossParts {
   const params = learnerParameters(policy, value);
   const parts: LossParts = { policy: 0, value: 0, entropy: 0, gate: 0 };
   if (o.algo === 'reinforce') {
-    const s = sliceTensors(b, null);
-    const { loss, grads } = lossAndGrads(params, () => batchLoss(policy, value, s, o.coefs, null, parts));
+    const { grads, parts: p } = reinforceLossAndGrads(policy, value, b, o.coefs);
     applyGrads(optimizer, grads, o.maxGradNorm);
-    loss.dispose();
     disposeGrads(grads);
-    disposeSlice(s);
-    return parts;
+    return p;
   }
   // PPO: advantages from the value before this update.
   const advantages = tf.tidy(() => {
