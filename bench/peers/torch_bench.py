@@ -3,8 +3,8 @@
 Request on stdin (JSON):
   {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk", "shape": {...}, "threads": N, "plan": {...}}
   {"mode": "check", "case": ..., "shape": {...}, "threads": N, "state": "<path of exported state>"}
-Reply: one JSON line on stdout. Parameter names are glassbox's; glassbox stores Linear
-weights as [in, out] and conv filters as [kh, kw, in, out] (NHWC), converted here."""
+Reply: one JSON line on stdout. Weights and gradients are exchanged under glassbox's names and
+layouts; each model converts them (GlassboxLayout)."""
 import math
 import os
 import sys
@@ -20,9 +20,41 @@ except ImportError as e:
     fail("torch is not importable: %s" % e, missing=True)
 
 
+# ---- glassbox layout <-> torch layout ----
+
+class GlassboxLayout(nn.Module):
+    """A peer model that converts tensors between glassbox's names and layouts and its own.
+    By default the names are the same; glassbox stores Linear weights as [in, out] and conv
+    filters as [kh, kw, in, out]."""
+
+    def to_glassbox(self, tensors):
+        """{torch name: tensor} (a state dict or gradients) -> {glassbox name: tensor}."""
+        out = {}
+        for name, t in tensors.items():
+            if name.rpartition(".")[2] in ("num_batches_tracked", "mask"):
+                continue
+            if t.dim() == 2 and name.endswith(".weight"):
+                t = t.t()
+            elif t.dim() == 4:
+                t = t.permute(2, 3, 1, 0)  # [out, in, kh, kw] -> [kh, kw, in, out]
+            out[name] = t
+        return out
+
+    def from_glassbox(self, params):
+        """{glassbox name: tensor} -> {torch state-dict name: tensor}."""
+        out = {}
+        for name, t in params.items():
+            if t.dim() == 2 and name.endswith(".weight"):
+                t = t.t()
+            elif t.dim() == 4:
+                t = t.permute(3, 2, 0, 1)  # [kh, kw, in, out] -> [out, in, kh, kw]
+            out[name] = t
+        return out
+
+
 # ---- workloads (mirrors of bench/workloads/*.ts) ----
 
-class Mlp(nn.Module):
+class Mlp(GlassboxLayout):
     """Linear layers with an activation between them (glassbox's src/nn MLP)."""
 
     def __init__(self, sizes, activation):
@@ -56,9 +88,15 @@ class Attention(nn.Module):
         return self.proj(mixed.transpose(1, 2).contiguous().view(b, t, d))
 
 
-class Block(nn.Module):
+class Block(GlassboxLayout):
+    """nanoGPT-style block (one fused qkv projection). glassbox's block (src/nn/transformer) has
+    TransformerLens's names and layouts: ln1.w/b, attn.W_Q/W_K/W_V [heads, d, d_head],
+    b_Q/b_K/b_V [heads, d_head], W_O [heads, d_head, d], b_O, mlp.W_in [d, d_mlp], b_in, W_out, b_out."""
+
     def __init__(self, s):
         super().__init__()
+        self.d = s["dModel"]
+        self.heads = s["heads"]
         self.ln1 = nn.LayerNorm(s["dModel"])
         self.attn = Attention(s["dModel"], s["heads"], s["seq"])
         self.ln2 = nn.LayerNorm(s["dModel"])
@@ -67,6 +105,42 @@ class Block(nn.Module):
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
         return x + self.mlp(self.ln2(x))
+
+    def to_glassbox(self, t):
+        d, h = self.d, self.heads
+        e = d // h
+        out = {}
+        for ln in ("ln1", "ln2"):
+            out[ln + ".w"] = t[ln + ".weight"]
+            out[ln + ".b"] = t[ln + ".bias"]
+        w, b = t["attn.qkv.weight"], t["attn.qkv.bias"]
+        for i, x in enumerate("QKV"):
+            out["attn.W_" + x] = w[i * d:(i + 1) * d].t().reshape(d, h, e).permute(1, 0, 2)
+            out["attn.b_" + x] = b[i * d:(i + 1) * d].reshape(h, e)
+        out["attn.W_O"] = t["attn.proj.weight"].t().reshape(h, e, d)
+        out["attn.b_O"] = t["attn.proj.bias"]
+        out["mlp.W_in"] = t["mlp.layers.0.weight"].t()
+        out["mlp.b_in"] = t["mlp.layers.0.bias"]
+        out["mlp.W_out"] = t["mlp.layers.1.weight"].t()
+        out["mlp.b_out"] = t["mlp.layers.1.bias"]
+        return out
+
+    def from_glassbox(self, p):
+        d, h = self.d, self.heads
+        e = d // h
+        out = {}
+        for ln in ("ln1", "ln2"):
+            out[ln + ".weight"] = p[ln + ".w"]
+            out[ln + ".bias"] = p[ln + ".b"]
+        out["attn.qkv.weight"] = torch.cat([p["attn.W_" + x].permute(1, 0, 2).reshape(d, h * e).t() for x in "QKV"], 0)
+        out["attn.qkv.bias"] = torch.cat([p["attn.b_" + x].reshape(-1) for x in "QKV"], 0)
+        out["attn.proj.weight"] = p["attn.W_O"].reshape(h * e, d).t()
+        out["attn.proj.bias"] = p["attn.b_O"]
+        out["mlp.layers.0.weight"] = p["mlp.W_in"].t()
+        out["mlp.layers.0.bias"] = p["mlp.b_in"]
+        out["mlp.layers.1.weight"] = p["mlp.W_out"].t()
+        out["mlp.layers.1.bias"] = p["mlp.b_out"]
+        return out
 
 
 class ResBlock(nn.Module):
@@ -83,7 +157,7 @@ class ResBlock(nn.Module):
         return x + self.conv2(F.relu(self.bn2(self.conv1(F.relu(self.bn1(x))))))
 
 
-class ConvTrunk(nn.Module):
+class ConvTrunk(GlassboxLayout):
     def __init__(self, s):
         super().__init__()
         k = s["inputKernel"]
@@ -97,54 +171,21 @@ class ConvTrunk(nn.Module):
         return x
 
 
-# ---- glassbox layout <-> torch layout (the names are the same) ----
-
-def to_torch_layout(name, t):
-    if t.dim() == 2 and name.endswith(".weight"):
-        return t.t()  # Linear: [in, out] -> [out, in]
-    if t.dim() == 4:
-        return t.permute(3, 2, 0, 1)  # conv filter: [kh, kw, in, out] -> [out, in, kh, kw]
-    return t
-
-
-def to_glassbox_layout(name, t):
-    if t.dim() == 2 and name.endswith(".weight"):
-        return t.t()
-    if t.dim() == 4:
-        return t.permute(2, 3, 1, 0)  # [out, in, kh, kw] -> [kh, kw, in, out]
-    return t
-
-
-def glassbox_shape(torch_tensor, name):
-    shape = list(torch_tensor.shape)
-    if len(shape) == 2 and name.endswith(".weight"):
-        return [shape[1], shape[0]]
-    if len(shape) == 4:
-        return [shape[2], shape[3], shape[1], shape[0]]
-    return shape
-
-
-def glassbox_param_shapes(model):
-    """Parameter and batch-norm statistic shapes in glassbox's layout."""
-    out = {}
-    for name, t in model.state_dict().items():
-        last = name.rpartition(".")[2]
-        if last not in ("num_batches_tracked", "mask"):
-            out[name] = glassbox_shape(t, name)
-    return out
-
-
 def tensor_of(entry):
     return torch.tensor(entry["data"], dtype=torch.float32).reshape(entry["shape"])
 
 
+def glassbox_param_shapes(model):
+    """Parameter and batch-norm statistic shapes under glassbox's names and layouts."""
+    return {name: list(t.shape) for name, t in model.to_glassbox(model.state_dict()).items()}
+
+
 def load_params(model, params):
-    sd = model.state_dict()
     expected = set(glassbox_param_shapes(model))
     if set(params) != expected:
         fail("parameter names differ: glassbox %s, torch %s" % (sorted(params), sorted(expected)))
-    for name, entry in params.items():
-        t = to_torch_layout(name, tensor_of(entry))
+    sd = model.state_dict()
+    for name, t in model.from_glassbox({k: tensor_of(v) for k, v in params.items()}).items():
         target = sd[name]
         if list(t.shape) != list(target.shape):
             fail("parameter %s: shape %s, torch expects %s" % (name, list(t.shape), list(target.shape)))
@@ -208,12 +249,12 @@ def train_case(model, shape, state, loss_fn):
 
     def check():
         """Gradients of the first step (glassbox order and layout) and the losses of three steps."""
-        params = dict(model.named_parameters())
         grads = []
 
         def collect():
+            by_name = model.to_glassbox({name: p.grad for name, p in model.named_parameters()})
             for name in state["params"]:
-                grads.extend(to_glassbox_layout(name, params[name].grad).reshape(-1).tolist())
+                grads.extend(by_name[name].reshape(-1).tolist())
 
         loss = [step(collect).item(), step().item(), step().item()]
         return {"loss": loss, "grads": grads}
