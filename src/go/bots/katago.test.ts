@@ -52,3 +52,20 @@ test('victim with 1 visit plays the raw policy\'s most likely move; with 16 visi
   assert.equal(game.illegalReason(other as number, game.toMove === BLACK ? WHITE : BLACK), null);
   ev.dispose();
 });
+
+test('glassbox go gtp --model: genmove searches with the network', { skip, timeout: 120_000 }, async () => {
+  const { GtpClient } = await import('../gtp/client.js');
+  const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin/glassbox.js');
+  const client = GtpClient.spawn(process.execPath, [bin, 'go', 'gtp', '--model', MODEL, '--visits', '4', '--passing', 'avoid-pass-alive-territory'], { timeoutMs: 60_000 });
+  try {
+    assert.match(await client.send('name'), /katago \(4 visits, avoid-pass-alive-territory\)/);
+    await client.send('boardsize 9');
+    await client.send('clear_board');
+    await client.send('play B E5');
+    const reply = await client.send('genmove W');
+    assert.match(reply, /^[A-HJ][1-9]$/);
+    assert.notEqual(reply, 'E5');
+  } finally {
+    await client.close();
+  }
+});
