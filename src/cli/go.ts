@@ -50,7 +50,7 @@ export function registerGo(program: Command): void {
     });
   go.command('match')
     .description('play games between two bots (Tromp-Taylor, alternating colours), save SGFs, report win rates with 95% intervals; resumable')
-    .requiredOption('--black <spec>', 'bot A (black in even games): katago:MODEL[:visits=N][:threads=T][:passing=B][:temperature=T][:noise=1], gnugo[:level=L], random[:pass-after-pass=1], pass, edge, spiral, mirror[:pass-when-winning=1]')
+    .requiredOption('--black <spec>', 'bot A (black in even games): katago:MODEL[:visits=N][:threads=T][:passing=B][:temperature=T|gtp][:noise=1], gnugo[:level=L], random[:pass-after-pass=1], pass, edge, spiral, mirror[:pass-when-winning=1]')
     .requiredOption('--white <spec>', 'bot B (white in even games), same forms')
     .requiredOption('--out <dir>', 'match directory (rerun with the same directory to resume)')
     .option('--games <n>', 'games to play', '10')

@@ -1,11 +1,12 @@
 // Bots from short specs, as `glassbox go match --black SPEC --white SPEC` takes them:
-//   katago:PATH[:visits=N][:threads=T][:passing=BEHAVIOUR][:temperature=T][:noise=1]
+//   katago:PATH[:visits=N][:threads=T][:passing=BEHAVIOUR][:temperature=T|gtp][:noise=1]
+//     (temperature: the chosen-move temperature, early and late; `gtp` = KataGo's GTP 0.5 -> 0.1)
 //   gnugo[:level=L]
 //   random[:pass-after-pass=1]        (uniform legal move that never fills its own eyes)
 //   pass | edge | spiral | mirror[:pass-when-winning=1]
 import type { Evaluator } from '../katago/evaluator.js';
 import { KataGoEvaluator } from '../katago/evaluator.js';
-import { PASSING_BEHAVIORS, type PassingBehavior, type SearchParams } from '../search/params.js';
+import { PASSING_BEHAVIORS, kataGoGtpTemperatures, type PassingBehavior, type SearchParams } from '../search/params.js';
 import { ATTACK_NAMES, AttackBot, type AttackName } from './attacks.js';
 import type { Bot } from './bot.js';
 import { spawnGnuGo } from './gnugo.js';
@@ -88,9 +89,11 @@ export function createBot(spec: BotSpec, ctx: BotContext): Bot {
       const passing = (spec.options.passing ?? 'standard') as PassingBehavior;
       if (!PASSING_BEHAVIORS.includes(passing)) throw new Error(`bot spec '${spec.text}': passing must be one of ${PASSING_BEHAVIORS.join(', ')}`);
       const params: Partial<SearchParams> = { numThreads: intOpt(spec, 'threads', 1, 1), passingBehavior: passing, rootNoiseEnabled: boolOpt(spec, 'noise') };
-      if (spec.options.temperature !== undefined) {
+      if (spec.options.temperature === 'gtp') {
+        Object.assign(params, kataGoGtpTemperatures);
+      } else if (spec.options.temperature !== undefined) {
         const t = Number(spec.options.temperature);
-        if (!(t >= 0)) throw new Error(`bot spec '${spec.text}': temperature must be a number >= 0`);
+        if (!(t >= 0)) throw new Error(`bot spec '${spec.text}': temperature must be a number >= 0 or gtp`);
         params.chosenMoveTemperature = t;
         params.chosenMoveTemperatureEarly = t;
       }
