@@ -5,6 +5,7 @@ import { initBackend } from '../engine/backend.js';
 import { Rng } from '../engine/rng.js';
 import { createRun, writeReport, writeResults, type ReportSection } from '../report/index.js';
 import { digitClassifierStep } from './digit-classifier.js';
+import { oversightTourStep } from '../route/rl/tour-step.js';
 
 export interface TourContext {
   seed: number;
@@ -34,7 +35,7 @@ export interface TourStep {
   run(ctx: TourContext): Promise<TourStepResult>;
 }
 
-export const TOUR_STEPS: TourStep[] = [digitClassifierStep];
+export const TOUR_STEPS: TourStep[] = [digitClassifierStep, oversightTourStep];
 
 export interface TourOptions {
   outDir: string;
