@@ -42,6 +42,7 @@ void join_or_split(std::vector<F32>& parts, const Dims& inner, float* joined, in
         float* part_row = parts[k].data + static_cast<int64_t>(r) * inner[k];
         float* joined_row = joined + static_cast<int64_t>(r) * total + start[k];
         const size_t bytes = static_cast<size_t>(inner[k]) * sizeof(float);
+        if (bytes == 0) continue;  // an empty part may have no storage at all
         if (join) std::memcpy(joined_row, part_row, bytes);
         else std::memcpy(part_row, joined_row, bytes);
       }

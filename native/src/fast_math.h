@@ -11,6 +11,7 @@ __attribute__((always_inline)) inline float fast_exp(float x) {
   const float hi = 88.72283905f, lo = -103.972077f;  // log(FLT_MAX); below lo exp is < 2^-150
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
+  xc = xc == xc ? xc : 0.f;  // NaN: compute anything finite (replaced below), never cast NaN to int
   // Round x/ln2 to nearest with the 1.5*2^23 trick (valid for |v| < 2^22).
   const float magic = 12582912.f;
   const float k = (xc * 1.44269504088896341f + magic) - magic;
