@@ -43,7 +43,7 @@ export interface RlExperimentOptions {
 }
 
 /** The configuration of quick mode: 1 percent oversight, routing and naive, one seed, fewer updates. */
-export const QUICK = { oversights: [0.01], methods: ['routing', 'naive'] as MethodName[], seeds: 1, updates: 400 };
+export const QUICK = { oversights: [0.01], methods: ['routing', 'naive'] as MethodName[], seeds: 1, updates: 300 };
 export const FULL = { oversights: PAPER_OVERSIGHT_RATES, methods: ['routing', 'naive', 'filter', 'oracle', 'no-route'] as MethodName[], seeds: 4 };
 
 export interface Aggregate {

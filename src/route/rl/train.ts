@@ -49,7 +49,7 @@ export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
   hidden: 64,
   lr: 1e-3,
   gamma: 0.97,
-  coefs: { entropy: 0.02, value: 0.5, gate: 0.1 },
+  coefs: { entropy: 0.05, value: 0.5, gate: 1 },
   ppo: { epochs: 4, minibatches: 4, clip: 0.2 },
   maxGradNorm: 1,
   evalEvery: 50,
