@@ -24,7 +24,8 @@ function binaryKernel(name: keyof typeof BINARY_OPS): NativeKernel {
     kernelName: name,
     kernelFunc: (args: KernelArgs, cpu: CpuKernel) => {
       const a = input(args, 'a'), b = input(args, 'b');
-      if (Math.max(sizeOf(a.shape), sizeOf(b.shape)) < MIN_NATIVE_ELEMENTS) return cpu(args);
+      // The output (which may be larger than both inputs) decides whether C++ is worth the call.
+      if (sizeOf(tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape)) < MIN_NATIVE_ELEMENTS) return cpu(args);
       return nativeBinary(args.backend, op, a, b) ?? cpu(args);
     },
   };
