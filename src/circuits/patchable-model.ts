@@ -104,48 +104,47 @@ export class PatchableModel {
   }
 
   private edgeHooks(patch: Tensor, masks: readonly Tensor[], b: number, p: number, d: number, nLayers: number, h: number): Record<string, ForwardHook> {
-    const N = b * p * d;
-    const patchFlat = tf.reshape(patch, [patch.shape[0], N]);
+    // Source differences are kept position-major, [b*p, sources, d], the layout in which head
+    // results arrive ([b, p, h, d]) and destinations want their inputs, so no transposes per layer.
+    const bp = b * p;
+    const P = sourceMajorToPositionMajor(patch);
     const diffs: Tensor[] = [];
     let stacked: Tensor | null = null;
     let row = 0;
     const addSource = (cur: Tensor, count: number) => {
-      const curFlat = count === 1 ? tf.reshape(cur, [1, N]) : tf.reshape(tf.transpose(cur, [2, 0, 1, 3]), [count, N]);
-      diffs.push(tf.sub(tf.slice(patchFlat, [row, 0], [count, N]), curFlat));
+      diffs.push(tf.sub(tf.slice(P, [0, row, 0], [bp, count, d]), tf.reshape(cur, [bp, count, d])));
       row += count;
       stacked = null;
     };
     const stack = (): Tensor => {
-      if (!stacked) stacked = diffs.length === 1 ? diffs[0] : tf.concat(diffs, 0);
+      if (!stacked) stacked = diffs.length === 1 ? diffs[0] : tf.concat(diffs, 1);
       return stacked;
     };
     const perPos = this.graph.seqLen !== null;
-    // delta [cols, b, p, d] = sum_s mask[s, col] * diff[s, b, p, d] (per position when perPos).
+    // delta [b, p, cols, d] = sum_s mask[(pos,) s, col] * diff[b, p, s, d]: one batched product.
+    // (The mask is broadcast explicitly: tfjs's matMul gradient does not reduce broadcast batch dims.)
     const delta = (mask: Tensor): Tensor => {
       const D = stack();
-      const s = D.shape[0];
-      const cols = mask.shape[mask.rank - 1];
-      if (!perPos) return tf.reshape(tf.matMul(mask, D, true, false), [cols, b, p, d]);
-      const Dp = tf.reshape(tf.transpose(tf.reshape(D, [s, b, p, d]), [2, 0, 1, 3]), [p, s, b * d]);
-      const out = tf.matMul(mask, Dp, true, false); // [p, cols, b*d]
-      return tf.transpose(tf.reshape(out, [p, cols, b, d]), [1, 2, 0, 3]);
+      const s = D.shape[1] as number;
+      const cols = mask.shape[mask.rank - 1] as number;
+      if (!perPos) return tf.reshape(tf.matMul(tf.broadcastTo(tf.reshape(mask, [1, s, cols]), [bp, s, cols]), D, true, false), [b, p, cols, d]);
+      const M = tf.broadcastTo(tf.reshape(mask, [1, p, s, cols]), [b, p, s, cols]);
+      return tf.matMul(M, tf.reshape(D, [b, p, s, d]), true, false);
     };
-    const toHeads = (t: Tensor) => tf.transpose(t, [1, 2, 0, 3]); // [h, b, p, d] -> [b, p, h, d]
     const fwd: Record<string, ForwardHook> = {};
     fwd['blocks.0.hook_resid_pre'] = (a) => void addSource(a, 1);
     let g = 0;
     for (let L = 0; L < nLayers; L++) {
       const attnMask = masks[g++];
       if (this.graph.separateQkv) {
-        let qkv: Tensor | null = null;
-        fwd[`blocks.${L}.hook_q_input`] = (a) => {
-          qkv = delta(attnMask);
-          return tf.add(a, toHeads(tf.slice(qkv, [0, 0, 0, 0], [h, b, p, d])));
-        };
-        fwd[`blocks.${L}.hook_k_input`] = (a) => tf.add(a, toHeads(tf.slice(qkv!, [h, 0, 0, 0], [h, b, p, d])));
-        fwd[`blocks.${L}.hook_v_input`] = (a) => tf.add(a, toHeads(tf.slice(qkv!, [2 * h, 0, 0, 0], [h, b, p, d])));
+        // One product per input kind, on the mask's Q, K or V columns (slicing the small mask
+        // rather than the [b, p, 3h, d] result).
+        const part = (i: number) => (a: Tensor) => tf.add(a, delta(tf.slice(attnMask, perPos ? [0, 0, i * h] : [0, i * h], perPos ? [-1, -1, h] : [-1, h])));
+        fwd[`blocks.${L}.hook_q_input`] = part(0);
+        fwd[`blocks.${L}.hook_k_input`] = part(1);
+        fwd[`blocks.${L}.hook_v_input`] = part(2);
       } else {
-        fwd[`blocks.${L}.hook_attn_in`] = (a) => tf.add(a, toHeads(delta(attnMask)));
+        fwd[`blocks.${L}.hook_attn_in`] = (a) => tf.add(a, delta(attnMask));
       }
       fwd[`blocks.${L}.attn.hook_result`] = (a) => void addSource(a, h);
       if (!this.cfg.attnOnly) {
@@ -155,13 +154,14 @@ export class PatchableModel {
       }
     }
     const endMask = masks[g++];
-    const endHook = `blocks.${nLayers - 1}.hook_resid_post`;
-    fwd[endHook] = (a) => tf.add(a, tf.reshape(delta(endMask), [b, p, d]));
+    fwd[`blocks.${nLayers - 1}.hook_resid_post`] = (a) => tf.add(a, tf.reshape(delta(endMask), [b, p, d]));
     return fwd;
   }
 
   private nodeHooks(patch: Tensor, masks: readonly Tensor[], h: number): Record<string, ForwardHook> {
     const perPos = this.graph.seqLen !== null;
+    const [, b, p, d] = patch.shape as [number, number, number, number];
+    const P = sourceMajorToPositionMajor(patch);
     let row = 0;
     let g = 0;
     const fwd: Record<string, ForwardHook> = {};
@@ -170,10 +170,7 @@ export class PatchableModel {
       const first = row;
       row += count;
       fwd[name] = (a) => {
-        const [S, b, p, d] = patch.shape;
-        void S;
-        const P = tf.slice(patch, [first, 0, 0, 0], [count, b, p, d]);
-        const Pa = count === 1 ? tf.reshape(P, [b, p, d]) : tf.transpose(P, [1, 2, 0, 3]);
+        const Pa = tf.reshape(tf.slice(P, [0, first, 0], [b * p, count, d]), a.shape);
         // mask [1, count] or [p, 1, count] -> broadcastable to a.
         const m = perPos ? tf.reshape(mask, count === 1 ? [1, p, 1] : [1, p, count, 1]) : tf.reshape(mask, count === 1 ? [1, 1, 1] : [1, 1, count, 1]);
         return tf.add(a, tf.mul(m, tf.sub(Pa, a)));
@@ -186,4 +183,10 @@ export class PatchableModel {
     }
     return fwd;
   }
+}
+
+/** [S, b, p, d] -> [b*p, S, d]. */
+function sourceMajorToPositionMajor(t: Tensor): Tensor {
+  const [S, b, p, d] = t.shape as [number, number, number, number];
+  return tf.reshape(tf.transpose(t, [1, 2, 0, 3]), [b * p, S, d]);
 }

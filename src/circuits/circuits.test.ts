@@ -1,0 +1,160 @@
+// Datasets, tasks, bad input, faithfulness evaluation and curves, and the faithfulness command's
+// results contract.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../engine/backend.js';
+import { Rng } from '../engine/rng.js';
+import { HookedTransformer } from '../nn/transformer/index.js';
+import { makeAblation } from './ablations.js';
+import { disposeBatches, prepareBatches } from './evaluate.js';
+import { areaUnderCurve, curveSizes, evaluateCircuit, faithfulnessCurve } from './faithfulness.js';
+import { CircuitGraph } from './graph.js';
+import { metricByName } from './metrics.js';
+import { PatchableModel } from './patchable-model.js';
+import { datasetFromJson, TASKS, taskByName } from './tasks/index.js';
+import { saveTaskModel } from './tasks/train-model.js';
+import { runFaithfulness } from './study.js';
+
+before(async () => {
+  await initBackend();
+});
+
+test('edge counts and names of the GPT-2-small graph', () => {
+  const cfg = new HookedTransformer({ nLayers: 1, dModel: 8, nHeads: 2, dVocab: 5, nCtx: 4 }).cfg;
+  const g = new CircuitGraph({ ...cfg, nLayers: 12, nHeads: 12 });
+  // Q/K/V of 12 heads from 1 + 13 L sources, MLP L from 13 (L + 1) sources, Resid End from 157.
+  let want = 0;
+  for (let L = 0; L < 12; L++) want += 36 * (1 + 13 * L) + 13 * (L + 1);
+  assert.equal(g.edgeCount, want + 157);
+  assert.equal(g.edges[0].name, 'Resid Start->A0.0.Q');
+  assert.ok(g.indicesOf(['MLP 1->A5.2.Q', 'A5.2->Resid End', 'Resid Start->MLP 0']).length === 3);
+  const perPos = new CircuitGraph({ ...cfg, nLayers: 2, nHeads: 2 }, { seqLen: 3 });
+  assert.equal(perPos.edgeCount, 3 * new CircuitGraph({ ...cfg, nLayers: 2, nHeads: 2 }).edgeCount);
+  assert.ok(perPos.indicesOf(['A0.1->A1.0.K@2']).length === 1);
+});
+
+test('unknown edge names are one error listing near matches', () => {
+  const cfg = new HookedTransformer({ nLayers: 2, dModel: 8, nHeads: 2, dVocab: 5, nCtx: 4 }).cfg;
+  const g = new CircuitGraph(cfg);
+  assert.throws(() => g.indicesOf(['A0.1->A1.0.q', 'MLP 0->Resid End', 'nonsense edge']), (e: Error) => {
+    assert.match(e.message, /unknown edge name\(s\) \(2\)/);
+    assert.match(e.message, /"A0\.1->A1\.0\.q" \(did you mean "A0\.1->A1\.0\.Q"/);
+    assert.match(e.message, /"nonsense edge"/);
+    return true;
+  });
+});
+
+test('bad datasets: mismatched lengths, multi-token answers, empty, unknown words', () => {
+  const vocab = ['When', 'Mary', 'and', 'John', 'to'];
+  assert.throws(() => datasetFromJson({ vocab, prompts: [{ clean: 'When Mary and John to', corrupt: 'When John to', correct: 'Mary', wrong: 'John' }] }), /prompts\[0\]: clean prompt has 5 tokens, corrupt prompt has 3/);
+  assert.throws(() => datasetFromJson({ vocab, prompts: [{ clean: 'When Mary to', corrupt: 'When John to', correct: 'Mary John', wrong: 'John' }] }), /correct\[0\]: answer "Mary John" is 2 tokens; answers must be single tokens/);
+  assert.throws(() => datasetFromJson({ vocab, prompts: [] }), /empty/);
+  assert.throws(() => datasetFromJson({ vocab, prompts: [{ clean: 'When Bob to', corrupt: 'When John to', correct: 'Mary', wrong: 'John' }] }), /"Bob" is not in the vocabulary/);
+  assert.throws(() => datasetFromJson({ prompts: [{ clean: [1, 2], corrupt: [1, 9], correct: 1, wrong: 2 }] }, { vocabSize: 5 }), /corrupt\[1\]: token id 9 out of range \[0, 5\)/);
+  assert.throws(() => taskByName('ioi').generate(new Rng(0), 0), /empty/);
+  assert.throws(() => taskByName('induktion'), /did you mean "induction"/);
+  const ok = datasetFromJson({ vocab, prompts: [{ clean: 'When Mary and John to', corrupt: 'When John and Mary to', correct: ['Mary'], wrong: 'John', metadata: { template: 'ABBA' } }] });
+  assert.deepEqual(ok.prompts[0].clean, [0, 1, 2, 3, 4]);
+  assert.deepEqual(ok.prompts[0].correct, [1]);
+});
+
+test('task generators: equal lengths, answers right by construction', () => {
+  const rng = new Rng(4);
+  for (const name of Object.keys(TASKS)) {
+    const task = taskByName(name);
+    const ds = task.generate(rng, 40);
+    assert.equal(ds.prompts.length, 40);
+    for (const p of ds.prompts) {
+      assert.equal(p.clean.length, task.seqLen, name);
+      assert.equal(p.corrupt.length, task.seqLen, name);
+      assert.ok(p.correct.every((c) => !p.wrong.includes(c)), `${name}: correct and wrong answers overlap`);
+      const ex = task.trainingExample(rng);
+      assert.equal(ex.tokens.length, task.seqLen);
+      assert.ok(ex.targets.length > 0 && ex.targets.every((t) => t.pos >= 0 && t.pos < task.seqLen));
+    }
+    const w = (ids: number[]) => ids.map((i) => ds.vocab![i]);
+    const p = ds.prompts[0];
+    if (name === 'ioi') {
+      const names = w(p.clean).filter((x) => /^[A-Z][a-z]+$/.test(x) && !['When', 'Then', 'After'].includes(x));
+      const io = w(p.correct)[0];
+      assert.equal(names.filter((x) => x === io).length, 1, 'the indirect object appears once');
+      assert.equal(names.filter((x) => x === w(p.wrong)[0]).length, 2, 'the subject appears twice');
+    }
+    if (name === 'greater-than') {
+      const yy = Number(w(p.clean)[7]);
+      assert.ok(w(p.correct).every((y) => Number(y) > yy) && w(p.wrong).every((y) => Number(y) <= yy));
+    }
+    if (name === 'induction') {
+      const cur = p.clean[p.clean.length - 1];
+      assert.equal(p.clean[p.clean.indexOf(cur) + 1], p.correct[0], 'the answer follows the earlier occurrence');
+      assert.equal(p.corrupt[p.corrupt.indexOf(cur) + 1], p.wrong[0], 'in the corrupt prompt the wrong answer follows it');
+      assert.deepEqual([...p.clean].sort(), [...p.corrupt].sort(), 'same tokens');
+    }
+    if (name === 'max') assert.equal(Number(w(p.correct)[0]), Math.max(...w(p.clean).slice(1, -1).map(Number)));
+  }
+});
+
+function smallSetup(seed = 2) {
+  const task = taskByName('max');
+  const model = new HookedTransformer({ nLayers: 2, dModel: 16, nHeads: 2, dVocab: task.vocab.length, nCtx: task.seqLen, initStd: 0.3 }, { seed });
+  const ds = task.generate(new Rng(seed), 12);
+  return { task, model, ds, pm: new PatchableModel(model) };
+}
+
+test('faithfulness: the full circuit recovers the full model, the empty circuit the ablated one; curve endpoints agree', () => {
+  const { pm, ds } = smallSetup();
+  const metric = metricByName('logit-diff');
+  const ablation = makeAblation('resample', pm, ds);
+  const prepared = prepareBatches(pm, ds, ablation, 'ablate', 5);
+  try {
+    const E = pm.graph.edgeCount;
+    const all = evaluateCircuit(pm, prepared, new Float32Array(E).fill(1), 'complement', metric);
+    assert.ok(Math.abs(all.normalized! - 1) < 1e-6);
+    assert.ok(Math.abs(all.ratioOfAverages! - 100) < 1e-3);
+    const none = evaluateCircuit(pm, prepared, new Float32Array(E), 'complement', metric);
+    assert.ok(Math.abs(none.normalized!) < 1e-6);
+    assert.notEqual(none.fullModel, none.emptyCircuit);
+    // Restore from corrupt with every edge restored is the clean model; with none, the corrupt one.
+    const restore = prepareBatches(pm, ds, ablation, 'restore', 5);
+    const r = evaluateCircuit(pm, restore, new Float32Array(E), 'circuit', metric);
+    assert.ok(Math.abs(r.fullModel - all.fullModel) < 1e-4, 'restoring every edge gives the clean model');
+    disposeBatches(restore);
+    const scores = Float32Array.from({ length: E }, (_, i) => Math.sin(i));
+    const curve = faithfulnessCurve(pm, prepared, scores, [0, 3, E], 'complement', metric);
+    assert.ok(Math.abs(curve.points[0].mean - none.circuit) < 1e-4);
+    assert.ok(Math.abs(curve.points[2].mean - all.circuit) < 1e-4);
+    assert.equal(curve.points[0].perPrompt.length, ds.prompts.length);
+  } finally {
+    disposeBatches(prepared);
+    ablation.dispose();
+  }
+  assert.throws(() => prepareBatches(pm, ds, makeAblation('zero', pm, ds), 'restore', 4), /restore.*resample/);
+  assert.deepEqual(curveSizes('log', 10), [0, 1, 2, 3, 5, 8, 10]);
+  assert.throws(() => curveSizes([3, 11], 10), /\[0, 10\]/);
+  assert.equal(areaUnderCurve([0, 0.5, 1], [0, 1, 1]), 0.75);
+});
+
+test('glassbox circuits faithfulness: results.json with summary.faithfulness and per-prompt values, report, hoverable SVG', async () => {
+  const { task, model } = smallSetup(3);
+  const dir = mkdtempSync(join(tmpdir(), 'gb-circuits-'));
+  const modelDir = join(dir, 'model');
+  saveTaskModel(modelDir, model, { task: task.name, vocab: task.vocab });
+  const edgesFile = join(dir, 'edges.json');
+  writeFileSync(edgesFile, JSON.stringify(['A1.0->Resid End', 'Resid Start->A1.0.V', 'MLP 1->Resid End']));
+  const out = join(dir, 'run');
+  const summary = await runFaithfulness({ model: modelDir, edges: edgesFile, ablation: 'tokenwise-mean-clean', metric: 'logit-diff', out, prompts: 10, seed: 1 });
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.deepEqual(results.summary, JSON.parse(JSON.stringify(summary)));
+  const f = results.summary.faithfulness;
+  for (const k of ['circuit', 'fullModel', 'emptyCircuit', 'ratioOfAverages', 'averageOfRatios', 'normalized']) assert.ok(k in f, k);
+  assert.equal(f.edges, 3);
+  assert.equal(results.perPrompt.circuit.length, 10);
+  assert.ok(existsSync(join(out, 'report.html')));
+  const svg = readFileSync(join(out, 'circuit.svg'), 'utf8');
+  assert.match(svg, /<title>A1\.0-&gt;Resid End: 1\.000<\/title>/);
+  writeFileSync(edgesFile, JSON.stringify({ edges: ['A1.0->Resid Ende'] }));
+  await assert.rejects(runFaithfulness({ model: modelDir, edges: edgesFile, out, prompts: 4 }), /did you mean "A1\.0->Resid End"/);
+});
