@@ -14,7 +14,7 @@ import { areaUnderCurve, curveSizes, evaluateCircuit, faithfulnessCurve } from '
 import { CircuitGraph } from './graph.js';
 import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
-import { datasetFromJson, TASKS, taskByName } from './tasks/index.js';
+import { datasetFromJson, retokenize, TASKS, taskByName, type TextTokenizer } from './tasks/index.js';
 import { saveTaskModel } from './tasks/train-model.js';
 import { runFaithfulness } from './study.js';
 
@@ -59,6 +59,19 @@ test('bad datasets: mismatched lengths, multi-token answers, empty, unknown word
   const ok = datasetFromJson({ vocab, prompts: [{ clean: 'When Mary and John to', corrupt: 'When John and Mary to', correct: ['Mary'], wrong: 'John', metadata: { template: 'ABBA' } }] });
   assert.deepEqual(ok.prompts[0].clean, [0, 1, 2, 3, 4]);
   assert.deepEqual(ok.prompts[0].correct, [1]);
+});
+
+test('re-tokenizing a task for another tokenizer: answers take a leading space; multi-token answers and length mismatches are errors', () => {
+  const ds = taskByName('ioi').generate(new Rng(1), 6);
+  // A toy tokenizer: one token per word, except that names starting with "A" split in two.
+  const ids = new Map<string, number>();
+  const id = (w: string) => (ids.has(w) ? ids.get(w)! : (ids.set(w, ids.size), ids.size - 1));
+  const toy: TextTokenizer = { encode: (t) => t.split(/(?= )/).flatMap((w) => (/^ ?A/.test(w) ? [id(w), id('#')] : [id(w)])) };
+  const plain: TextTokenizer = { encode: (t) => t.split(/(?= )/).map(id) };
+  const re = retokenize(ds, plain);
+  assert.equal(re.prompts[0].clean.length, ds.prompts[0].clean.length);
+  assert.equal(re.prompts[0].correct[0], ids.get(` ${ds.vocab![ds.prompts[0].correct[0]]}`));
+  assert.throws(() => retokenize(ds, toy), /(tokens; answers must be single tokens|clean prompt has \d+ tokens, corrupt prompt has \d+)/);
 });
 
 test('task generators: equal lengths, answers right by construction', () => {

@@ -13,7 +13,8 @@ import { evaluateCircuit, faithfulnessCurve, rankEdges, type CurveSizes } from '
 import type { GraphOptions } from './graph.js';
 import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
-import { loadDataset, wordTokenizer, type CircuitDataset } from './tasks/dataset.js';
+import { loadDataset, retokenize, wordTokenizer, type CircuitDataset } from './tasks/dataset.js';
+import { Gpt2Tokenizer } from '../nn/tokenizer/index.js';
 import { taskByName } from './tasks/index.js';
 import { loadTaskModel, saveTaskModel, trainTaskModel, type TaskModelInfo } from './tasks/train-model.js';
 import { circuitPlotSpec, circuitSvg } from './visualize.js';
@@ -78,6 +79,8 @@ export interface CircuitRunOptions {
   /** A task name (prompts generated) or omitted when `dataset` is given; defaults to the model's task. */
   task?: string;
   dataset?: string;
+  /** A GPT-2 tokenizer directory (vocab.json + merges.txt) for text datasets and tasks on models without task.json. */
+  tokenizer?: string;
   out: string;
   seed?: number;
   quick?: boolean;
@@ -103,16 +106,22 @@ interface Loaded {
 function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
   const { model, info } = loadTaskModel(o.model);
   const taskName = o.task ?? (o.dataset ? undefined : info?.task);
+  const bpe = o.tokenizer ? Gpt2Tokenizer.fromFiles(join(o.tokenizer, 'vocab.json'), join(o.tokenizer, 'merges.txt')) : null;
   let dataset: CircuitDataset;
   if (o.dataset) {
-    dataset = loadDataset(o.dataset, { vocabSize: model.cfg.dVocab, ...(info ? { tokenizer: wordTokenizer(info.vocab) } : {}) });
+    const tokenizer = bpe ?? (info ? wordTokenizer(info.vocab) : undefined);
+    dataset = loadDataset(o.dataset, { vocabSize: model.cfg.dVocab, ...(tokenizer ? { tokenizer } : {}) });
   } else {
     if (!taskName) throw new Error(`${o.model} has no task.json; give --task or --dataset`);
     const task = taskByName(taskName);
-    if (info && info.vocab.join('\u0000') !== task.vocab.join('\u0000')) throw new Error(`task "${task.name}" has a different vocabulary from the model in ${o.model} (trained for "${info.task}")`);
-    if (task.vocab.length !== model.cfg.dVocab) throw new Error(`task "${task.name}" has ${task.vocab.length} tokens, the model's vocabulary has ${model.cfg.dVocab}`);
     const count = o.prompts ?? (o.quick ? Math.ceil(defaultPrompts / 4) : defaultPrompts);
-    dataset = task.generate(new Rng(o.seed ?? 0).fork('prompts'), count);
+    const words = task.generate(new Rng(o.seed ?? 0).fork('prompts'), count);
+    if (bpe) dataset = retokenize(words, bpe, model.cfg.dVocab);
+    else {
+      if (info && info.vocab.join('\u0000') !== task.vocab.join('\u0000')) throw new Error(`task "${task.name}" has a different vocabulary from the model in ${o.model} (trained for "${info.task}")`);
+      if (!info) throw new Error(`${o.model} has no task.json (not trained by train-model); give --tokenizer DIR to run task "${task.name}" through its tokenizer`);
+      dataset = words;
+    }
   }
   if (dataset.seqLen > model.cfg.nCtx) throw new Error(`prompts have ${dataset.seqLen} tokens, more than the model's context ${model.cfg.nCtx}`);
   const graph: GraphOptions = { ...(o.graph ?? {}), ...(o.perPosition ? { seqLen: dataset.seqLen } : {}) };

@@ -37,6 +37,7 @@ function common(cmd: Command): Command {
     .requiredOption('--model <dir>', 'model directory (from train-model, or any glassbox/HF GPT-2 model with --dataset)')
     .option('--task <name>', `prompts from a task generator (${Object.keys(TASKS).join(', ')}); default: the model's task`)
     .option('--dataset <file>', 'prompts from a dataset JSON file instead of a task')
+    .option('--tokenizer <dir>', 'GPT-2 tokenizer directory (vocab.json, merges.txt) for text prompts, e.g. IOI or greater-than on user-supplied GPT-2 weights')
     .requiredOption('--out <dir>', 'run directory')
     .option('--seed <n>', 'random seed', '0')
     .option('--quick', 'fewer prompts')
@@ -57,6 +58,7 @@ function commonOptions(o: Opts): CircuitRunOptions {
     model: s('model')!,
     task: s('task'),
     dataset: s('dataset'),
+    tokenizer: s('tokenizer'),
     out: s('out')!,
     seed: int('--seed', s('seed'), 0),
     quick: !!o.quick,

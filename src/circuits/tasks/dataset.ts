@@ -142,3 +142,18 @@ export function singleAnswers(prompts: readonly Prompt[], what: string): number[
     return p.correct[0];
   });
 }
+
+/**
+ * A word-level dataset re-encoded with another tokenizer (e.g. GPT-2's): each prompt is its words
+ * joined by spaces, each answer is " " + word and must be one token; clean and corrupt prompts
+ * must come out the same length.
+ */
+export function retokenize(ds: CircuitDataset, tokenizer: TextTokenizer, vocabSize?: number): CircuitDataset {
+  const vocab = ds.vocab;
+  if (!vocab) throw new Error(`${ds.name}: only word-level datasets (with a vocabulary) can be re-tokenized`);
+  const text = (ids: number[]) => ids.map((i) => vocab[i]).join(' ');
+  return datasetFromJson(
+    { name: ds.name, prompts: ds.prompts.map((p) => ({ clean: text(p.clean), corrupt: text(p.corrupt), correct: p.correct.map((i) => ` ${vocab[i]}`), wrong: p.wrong.map((i) => ` ${vocab[i]}`), ...(p.metadata ? { metadata: p.metadata } : {}) })) },
+    { tokenizer, source: `${ds.name} (re-tokenized)`, ...(vocabSize ? { vocabSize } : {}) },
+  );
+}
