@@ -196,12 +196,28 @@ export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperim
     });
     done = before + r.updates;
     runs.push(r);
+    if (runs.length < configs.length) await writeOutputs(run.outDir, runs, { base, oversights, methods, seeds, quick: o.quick, planned: configs.length });
   }
   bar.stop();
+  return writeOutputs(run.outDir, runs, { base, oversights, methods, seeds, quick: o.quick, planned: configs.length });
+}
 
+interface OutputContext {
+  base: Omit<RlConfig, 'method' | 'oversight' | 'seed'>;
+  oversights: number[];
+  methods: MethodName[];
+  seeds: number;
+  quick: boolean;
+  /** Runs planned; when fewer are done, the outputs say the sweep is partial. */
+  planned: number;
+}
+
+/** Writes results.json and report.html for the runs finished so far (called after every run, so an interrupted sweep keeps its results). */
+async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputContext): Promise<RlExperimentResult> {
+  const { base, oversights, methods, seeds } = ctx;
   const aggs = aggregate(runs);
   const headline = headlineOversight(oversights);
-  const summary: Record<string, unknown> = { oversight: headline, algo: base.algo, updates: base.updates, seeds };
+  const summary: Record<string, unknown> = { oversight: headline, algo: base.algo, updates: base.updates, seeds, runsDone: runs.length, runsPlanned: ctx.planned };
   for (const a of aggs.filter((x) => x.oversight === headline)) {
     const key = a.method === 'naive (early-stopped)' ? 'naiveEarlyStopped' : a.method === 'no-route' ? 'noRoute' : a.method;
     summary[key] = { diamondRate: a.diamondRate, ghostRate: a.ghostRate, trueReturn: a.trueReturn, trueReturnStd: a.trueReturnStd, seeds: a.seeds };
@@ -210,11 +226,13 @@ export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperim
   summary.baselinesMatchingRouting = matches;
   const secondsPerUpdate = mean(runs.filter((r) => r.secondsPerUpdate > 0).map((r) => r.secondsPerUpdate));
   summary.secondsPerUpdate = secondsPerUpdate;
+  const cpuSecondsPerUpdate = mean(runs.filter((r) => r.cpuSecondsPerUpdate > 0).map((r) => r.cpuSecondsPerUpdate));
+  summary.cpuSecondsPerUpdate = cpuSecondsPerUpdate;
 
-  const resultsPath = writeResults(run.outDir, {
+  const resultsPath = writeResults(outDir, {
     summary,
-    timings: { trainSeconds: runs.reduce((s, r) => s + r.seconds, 0), secondsPerUpdate },
-    config: { ...base, oversights, methods, seeds, quick: o.quick },
+    timings: { trainSeconds: runs.reduce((s, r) => s + r.seconds, 0), secondsPerUpdate, cpuSecondsPerUpdate },
+    config: { ...base, oversights, methods, seeds, quick: ctx.quick },
     sweep: aggs,
     runs: runs.map((r) => ({ ...r })),
   });
@@ -263,17 +281,19 @@ export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperim
           'value coefficient': base.coefs.value,
           'gate coefficient': base.coefs.gate,
           seeds,
-          'seconds per update (mean)': secondsPerUpdate,
+          'seconds per update (mean, wall)': secondsPerUpdate,
+          'CPU seconds per update (mean)': cpuSecondsPerUpdate,
         }),
         table(['method', 'what it is'], methods.map((m) => [m, METHOD_SPECS[m].description])),
       ],
     },
   ];
-  const reportPath = await writeReport(run.outDir, {
+  const reportPath = await writeReport(outDir, {
     title: 'Gradient routing: scalable oversight of a reinforcement learner',
     intro:
       'A 5x5 gridworld with a diamond (good) and a ghost (bad) terminal. Training reward is +1 for either terminal; only a small share of terminal cells is overseen (and the agent sees which). ' +
-      'Gradient routing sends overseen diamond episodes to a diamond expert and overseen ghost episodes to a ghost expert; at deployment only the diamond expert acts.',
+      'Gradient routing sends overseen diamond episodes to a diamond expert and overseen ghost episodes to a ghost expert; at deployment only the diamond expert acts.' +
+      (runs.length < ctx.planned ? ` PARTIAL: ${runs.length} of ${ctx.planned} planned runs finished so far.` : ''),
     sections,
   });
   return { resultsPath, reportPath, summary };

@@ -82,7 +82,10 @@ export interface RunOutcome {
   /** Naive only: the snapshot with the best proxy, evaluated, and where it was taken. */
   earlyStopped?: { update: number; proxyReturn: number; deployed: Evaluation };
   seconds: number;
+  /** Wall-clock seconds per update (rollout + learning + periodic evaluation). */
   secondsPerUpdate: number;
+  /** This process's CPU seconds per update (all threads); the fairer figure on a shared machine. */
+  cpuSecondsPerUpdate: number;
   resumedFromUpdate: number;
 }
 
@@ -230,6 +233,7 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
 
   if (update === 0 && curve.length === 0) evaluateNow();
   const tUpdates = performance.now();
+  const cpuStart = process.cpuUsage();
   const startUpdate = update;
   while (update < total) {
     const rollout = collectRollout(env, policy, config.rolloutSteps, rng);
@@ -248,6 +252,8 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
     if (ckptDir && hooks.checkpointEvery && update % hooks.checkpointEvery === 0 && update < total) save();
   }
   const secondsPerUpdate = update > startUpdate ? (performance.now() - tUpdates) / 1000 / (update - startUpdate) : 0;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSecondsPerUpdate = update > startUpdate ? (cpu.user + cpu.system) / 1e6 / (update - startUpdate) : 0;
   save();
 
   const finalRng = new Rng(config.seed).fork('route-rl/final-eval');
@@ -278,6 +284,7 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
     earlyStopped,
     seconds: (performance.now() - t0) / 1000,
     secondsPerUpdate,
+    cpuSecondsPerUpdate,
     resumedFromUpdate,
   };
 }
