@@ -49,24 +49,24 @@ test('routing: an overseen-diamond batch gives the ghost expert exactly zero gra
   for (const [outcome, silent, active] of [[Outcome.diamond, 'ghostExpert', 'diamondExpert'], [Outcome.ghost, 'diamondExpert', 'ghostExpert']] as const) {
     const b = labelledBatch(64, outcome, 1, true, rng);
     const { grads } = reinforceLossAndGrads(policy, value, b, coefs);
-    for (const p of ['weight', 'bias']) {
+    for (const p of ['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']) {
       assert.equal(maxAbs(grads[`policy.${silent}.${p}`]), 0, `${silent}.${p} must get no gradient`);
       assert.ok(maxAbs(grads[`policy.${active}.${p}`]) > 1e-6, `${active}.${p} must get gradient`);
     }
     // The gate gets gradient only from its own loss (policy-gradient routes skip it).
-    assert.ok(maxAbs(grads['policy.gateOut.weight']) > 0);
+    assert.ok(maxAbs(grads['policy.gate.layers.1.weight']) > 0);
     disposeGrads(grads);
     const noGate = reinforceLossAndGrads(policy, value, b, { ...coefs, gate: 0 });
-    assert.equal(maxAbs(noGate.grads['policy.gateOut.weight']), 0);
-    assert.equal(maxAbs(noGate.grads['policy.gateHidden.weight']), 0);
+    assert.equal(maxAbs(noGate.grads['policy.gate.layers.0.weight']), 0);
+    assert.equal(maxAbs(noGate.grads['policy.gate.layers.1.weight']), 0);
     disposeGrads(noGate.grads);
   }
   // Unoverseen episodes, and the no-route control, update both experts.
   for (const [overseen, route] of [[0, true], [1, false]] as const) {
     const b = labelledBatch(64, Outcome.diamond, overseen, route, rng);
     const { grads } = reinforceLossAndGrads(policy, value, b, coefs);
-    assert.ok(maxAbs(grads['policy.ghostExpert.weight']) > 1e-6);
-    assert.ok(maxAbs(grads['policy.diamondExpert.weight']) > 1e-6);
+    assert.ok(maxAbs(grads['policy.ghostExpert.layers.0.weight']) > 1e-6);
+    assert.ok(maxAbs(grads['policy.diamondExpert.layers.0.weight']) > 1e-6);
     disposeGrads(grads);
   }
   policy.dispose();

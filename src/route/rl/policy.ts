@@ -1,12 +1,16 @@
-// Policies for the oversight gridworld. The mixture-of-experts policy: a shared trunk, a diamond
-// expert and a ghost expert (one hidden layer each), a gate reading the trunk, and a shared action
-// head. Action logits = head(g * diamond + (1 - g) * ghost) with g = sigmoid(gate), which equals
-// mixing the two experts' logits through the shared head. At deployment only the diamond expert
-// acts: head(diamond). The single policy (baselines) is trunk -> one expert -> head.
+// Policies for the oversight gridworld. The mixture-of-experts policy: a diamond expert and a ghost
+// expert (each an MLP from the observation to hidden features), a gate (an MLP from the
+// observation to one logit), and a shared linear action head. Action logits =
+// head(g * diamond + (1 - g) * ghost) with g = sigmoid(gate), which equals mixing the two experts'
+// logits through the shared head. At deployment only the diamond expert acts: head(diamond).
+// There is no shared trunk before the experts (as in the reference setup): a trunk receives every
+// episode's gradient, so behaviour learned there is not localized by routing; with one, we measured
+// the deployed diamond expert behaving exactly like the mixture. The single policy (baselines) is
+// one expert and the head, the same shape as the deployed diamond policy.
 import { tf } from '../../engine/tfjs.js';
 import type { Tensor } from '../../engine/tfjs.js';
 import type { Rng } from '../../engine/rng.js';
-import { Linear, Module } from '../../nn/index.js';
+import { Linear, MLP, Module } from '../../nn/index.js';
 import { route } from '../primitives.js';
 import { NUM_ACTIONS } from './env.js';
 import type { RoutingMasks } from './returns.js';
@@ -36,30 +40,26 @@ export abstract class GridPolicy extends Module {
 
 export class ExpertsPolicy extends GridPolicy {
   readonly kind = 'experts' as const;
-  readonly trunk: Linear;
-  readonly diamondExpert: Linear;
-  readonly ghostExpert: Linear;
-  readonly gateHidden: Linear;
-  readonly gateOut: Linear;
+  readonly diamondExpert: MLP;
+  readonly ghostExpert: MLP;
+  readonly gate: MLP;
   readonly head: Linear;
 
   constructor(o: PolicyOptions) {
     super();
     const rng = o.rng;
-    this.trunk = this.registerModule('trunk', new Linear(o.observationSize, o.hidden, { rng }));
-    this.diamondExpert = this.registerModule('diamondExpert', new Linear(o.hidden, o.hidden, { rng }));
-    this.ghostExpert = this.registerModule('ghostExpert', new Linear(o.hidden, o.hidden, { rng }));
-    this.gateHidden = this.registerModule('gateHidden', new Linear(o.hidden, o.hidden, { rng }));
-    this.gateOut = this.registerModule('gateOut', new Linear(o.hidden, 1, { rng }));
+    const expert = () => new MLP([o.observationSize, o.hidden, o.hidden], { rng, finalActivation: 'relu' });
+    this.diamondExpert = this.registerModule('diamondExpert', expert());
+    this.ghostExpert = this.registerModule('ghostExpert', expert());
+    this.gate = this.registerModule('gate', new MLP([o.observationSize, o.hidden, 1], { rng }));
     this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng }));
   }
 
   forward(obs: Tensor, masks?: { diamond: Tensor; ghost: Tensor; gate: Tensor }): PolicyOutput {
     return tf.tidy(() => {
-      const h = tf.relu(this.trunk.forward(obs));
-      let d = tf.relu(this.diamondExpert.forward(h));
-      let g = tf.relu(this.ghostExpert.forward(h));
-      const gateLogit = this.gateOut.forward(tf.relu(this.gateHidden.forward(h)));
+      let d = this.diamondExpert.forward(obs);
+      let g = this.ghostExpert.forward(obs);
+      const gateLogit = this.gate.forward(obs);
       let gateForMix = gateLogit;
       if (masks) {
         d = route(d, masks.diamond);
@@ -73,27 +73,24 @@ export class ExpertsPolicy extends GridPolicy {
   }
 
   deployedLogits(obs: Tensor): Tensor {
-    return tf.tidy(() => this.head.forward(tf.relu(this.diamondExpert.forward(tf.relu(this.trunk.forward(obs))))));
+    return tf.tidy(() => this.head.forward(this.diamondExpert.forward(obs)));
   }
 
   /** Logits of the ghost expert alone (for inspection). */
   ghostLogits(obs: Tensor): Tensor {
-    return tf.tidy(() => this.head.forward(tf.relu(this.ghostExpert.forward(tf.relu(this.trunk.forward(obs))))));
+    return tf.tidy(() => this.head.forward(this.ghostExpert.forward(obs)));
   }
 }
 
 export class SinglePolicy extends GridPolicy {
   readonly kind = 'single' as const;
-  readonly trunk: Linear;
-  readonly expert: Linear;
+  readonly expert: MLP;
   readonly head: Linear;
 
   constructor(o: PolicyOptions) {
     super();
-    const rng = o.rng;
-    this.trunk = this.registerModule('trunk', new Linear(o.observationSize, o.hidden, { rng }));
-    this.expert = this.registerModule('expert', new Linear(o.hidden, o.hidden, { rng }));
-    this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng }));
+    this.expert = this.registerModule('expert', new MLP([o.observationSize, o.hidden, o.hidden], { rng: o.rng, finalActivation: 'relu' }));
+    this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng: o.rng }));
   }
 
   forward(obs: Tensor): PolicyOutput {
@@ -101,7 +98,7 @@ export class SinglePolicy extends GridPolicy {
   }
 
   deployedLogits(obs: Tensor): Tensor {
-    return tf.tidy(() => this.head.forward(tf.relu(this.expert.forward(tf.relu(this.trunk.forward(obs))))));
+    return tf.tidy(() => this.head.forward(this.expert.forward(obs)));
   }
 }
 

@@ -101,7 +101,7 @@ export function checkRlConfig(c: RlConfig): void {
 
 /** The fields a checkpoint must agree on to be resumed. */
 function fingerprint(c: RlConfig): Record<string, unknown> {
-  return { method: c.method, algo: c.algo, oversight: c.oversight, seed: c.seed, envs: c.envs, rolloutSteps: c.rolloutSteps, hidden: c.hidden, gridSize: c.gridSize, maxEpisodeSteps: c.maxEpisodeSteps };
+  return { architecture: 'separate-experts', method: c.method, algo: c.algo, oversight: c.oversight, seed: c.seed, envs: c.envs, rolloutSteps: c.rolloutSteps, hidden: c.hidden, gridSize: c.gridSize, maxEpisodeSteps: c.maxEpisodeSteps };
 }
 
 interface SavedState {
