@@ -86,5 +86,10 @@ export function loadAddon(path: string = addonPath()): NativeAddon {
   if (!existsSync(path)) {
     throw new Error(`the native addon is not built (${path} is missing; run npm install with a C++ compiler present)`);
   }
-  return createRequire(import.meta.url)(path) as NativeAddon;
+  try {
+    return createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (err) {
+    // e.g. built for another Node.js, or a shared library (OpenBLAS) missing at run time
+    throw new Error(`the native addon ${path} failed to load (rebuild it with npm rebuild or node scripts/build-native.mjs): ${(err as Error).message.split('\n')[0]}`);
+  }
 }

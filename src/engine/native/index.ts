@@ -3,10 +3,10 @@
 import { registerNative } from './register.js';
 
 export { BACKEND_NAME, NATIVE_KERNELS } from './register.js';
+export { nativeAdamUpdate } from './fused.js';
+export type { AdamStep } from './fused.js';
 
 /** Registers the `native` tfjs backend; returns {blas, threads, addon}. */
 export async function registerNativeBackend(): Promise<Record<string, unknown>> {
   return registerNative();
 }
-export { nativeAdamUpdate } from './fused.js';
-export type { AdamStep } from './fused.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadAddon } from './addon.js';
@@ -8,6 +9,17 @@ import { loadAddon } from './addon.js';
 test('loading a missing addon throws a clear error', () => {
   const missing = join(tmpdir(), 'no-such-dir', 'glassbox_native.node');
   assert.throws(() => loadAddon(missing), /native addon is not built .*no-such-dir/);
+});
+
+test('an addon file that cannot load gives a clear error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-addon-'));
+  const bad = join(dir, 'glassbox_native.node');
+  writeFileSync(bad, 'not a shared library');
+  try {
+    assert.throws(() => loadAddon(bad), /native addon .*glassbox_native.node failed to load/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('without the addon glassbox runs on cpu with exactly one warning', () => {
