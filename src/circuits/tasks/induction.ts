@@ -39,9 +39,9 @@ export function inductionTask(o: InductionOptions = {}): CircuitTask {
     description: `repeated random segments (${seqLen} tokens, vocabulary ${V}): predict the next token of the second copy`,
     vocab,
     seqLen,
-    model: { nLayers: 2, nHeads: 4, dModel: 32, attnOnly: true },
-    trainSteps: 600,
-    lr: 1e-2,
+    model: { nLayers: 2, nHeads: 2, dModel: 64, attnOnly: true },
+    trainSteps: 500,
+    lr: 3e-3,
     generate(rng: Rng, count: number) {
       const prompts: WordPrompt[] = [];
       for (let i = 0; i < count; i++) {
