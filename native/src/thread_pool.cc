@@ -24,7 +24,7 @@ thread_local bool in_worker = false;
 
 // Idle workers keep polling this long after a job before sleeping, so the back-to-back kernels
 // of a training step do not each pay a futex wake-up.
-constexpr auto kSpinTime = std::chrono::microseconds(300);
+constexpr auto kSpinTime = std::chrono::microseconds(200);
 
 // A job is split into chunks claimed through one atomic ticket holding (generation, chunk
 // count, next chunk index). A claim is a compare-and-swap on the whole ticket, so a thread can
@@ -90,13 +90,15 @@ class Pool {
     in_worker = true;
     for (;;) {
       if (claim_and_run()) continue;
-      // Poll for a while, then sleep until a job is published.
+      // Poll for a while (briefly spinning, then yielding the core to any other runnable
+      // thread, which matters on a busy machine), then sleep until a job is published.
       const auto until = std::chrono::steady_clock::now() + kSpinTime;
       bool found = false;
       for (int i = 0; !found; ++i) {
-        GB_PAUSE();
+        if (i < 256) GB_PAUSE();
+        else std::this_thread::yield();
         found = has_work(ticket_.load(std::memory_order_acquire));
-        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+        if ((i & 15) == 15 && std::chrono::steady_clock::now() > until) break;
       }
       if (found) continue;
       std::unique_lock<std::mutex> lk(sleep_mu_);
