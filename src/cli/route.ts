@@ -51,6 +51,7 @@ interface MnistOpts {
   certSteps?: number;
   batchSize?: number;
   lr?: number;
+  certLr?: number;
   l1First?: number;
   l1Second?: number;
   corr?: number;
@@ -77,6 +78,7 @@ export function registerRoute(program: Command): void {
     .option('--cert-steps <n>', 'certificate decoder training steps', parsePositiveInt)
     .option('--batch-size <n>', 'autoencoder batch size', parsePositiveInt)
     .option('--lr <x>', 'Adam learning rate of the autoencoder', parseNumber)
+    .option('--cert-lr <x>', 'Adam learning rate of the certificate decoders', parseNumber)
     .option('--l1-first <x>', 'L1 penalty coefficient on the first code half', parseNumber)
     .option('--l1-second <x>', 'L1 penalty coefficient on the second code half', parseNumber)
     .option('--corr <x>', 'cross-half correlation penalty coefficient', parseNumber)
@@ -88,6 +90,7 @@ export function registerRoute(program: Command): void {
       if (opts.certSteps !== undefined) config.certSteps = opts.certSteps;
       if (opts.batchSize !== undefined) config.batchSize = opts.batchSize;
       if (opts.lr !== undefined) config.lr = opts.lr;
+      if (opts.certLr !== undefined) config.certLr = opts.certLr;
       if (opts.l1First !== undefined) config.l1First = opts.l1First;
       if (opts.l1Second !== undefined) config.l1Second = opts.l1Second;
       if (opts.corr !== undefined) config.corrCoef = opts.corr;

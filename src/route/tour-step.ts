@@ -4,12 +4,15 @@
 import type { TourContext, TourStep, TourStepResult } from '../tour/tour.js';
 import { text, keyValues, type ReportSection } from '../report/index.js';
 import { loadExperimentData } from './mnist/data.js';
-import { QUICK_CONFIG, TINY_CONFIG } from './mnist/configs.js';
+import { backendInfo } from '../engine/backend.js';
+import { QUICK_CONFIG, QUICK_CPU_CONFIG, TINY_CONFIG } from './mnist/configs.js';
 import { runVariant, type RouteMnistConfig, type VariantResult } from './mnist/experiment.js';
 import { imagesSection, perClassSection } from './mnist/report.js';
 
+/** Sized for the backend: the pure-JS one is about 50 times slower than the native one. */
 function tourConfig(ctx: Pick<TourContext, 'quick' | 'smoke'>): RouteMnistConfig {
   if (ctx.smoke) return { ...TINY_CONFIG, steps: 4, certSteps: 2, evalExamples: 200, curveEvery: 2 };
+  if (backendInfo()?.name !== 'native') return ctx.quick ? { ...QUICK_CPU_CONFIG, steps: 300, certSteps: 200 } : QUICK_CPU_CONFIG;
   return ctx.quick ? TINY_CONFIG : QUICK_CONFIG;
 }
 

@@ -6,6 +6,7 @@ import { Rng } from '../engine/rng.js';
 import { createRun, writeReport, writeResults, type ReportSection } from '../report/index.js';
 import { digitClassifierStep } from './digit-classifier.js';
 import { oversightTourStep } from '../route/rl/tour-step.js';
+import { gradientRoutingStep } from '../route/tour-step.js';
 
 export interface TourContext {
   seed: number;
@@ -35,7 +36,7 @@ export interface TourStep {
   run(ctx: TourContext): Promise<TourStepResult>;
 }
 
-export const TOUR_STEPS: TourStep[] = [digitClassifierStep, oversightTourStep];
+export const TOUR_STEPS: TourStep[] = [digitClassifierStep, gradientRoutingStep, oversightTourStep];
 
 export interface TourOptions {
   outDir: string;

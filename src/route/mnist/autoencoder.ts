@@ -6,6 +6,7 @@ import { tf } from '../../engine/tfjs.js';
 import type { Tensor } from '../../engine/tfjs.js';
 import type { Rng } from '../../engine/rng.js';
 import { Linear, MLP, Module } from '../../nn/index.js';
+import { uniform } from '../../nn/init.js';
 import { applyHook, type HookedModel, type Hooks } from '../hooks.js';
 
 export interface AutoencoderShape {
@@ -14,6 +15,11 @@ export interface AutoencoderShape {
   hidden: number[];
   /** Code width (even: two halves). */
   codeSize: number;
+  /**
+   * Scale of the code heads' initial weights relative to PyTorch's default (default 1). A small
+   * scale starts each code half nearly empty, so what it comes to hold is what routing put there.
+   */
+  headInitScale?: number;
 }
 
 export interface AutoencoderOutput {
@@ -32,8 +38,10 @@ class SplitCodeEncoder extends Module {
     super();
     const last = shape.hidden[shape.hidden.length - 1];
     this.trunk = this.registerModule('trunk', new MLP([shape.inputSize, ...shape.hidden], { rng, finalActivation: 'relu' }));
-    this.headFirst = this.registerModule('head_first', new Linear(last, shape.codeSize / 2, { rng }));
-    this.headSecond = this.registerModule('head_second', new Linear(last, shape.codeSize / 2, { rng }));
+    const scale = shape.headInitScale ?? 1;
+    const init = (r: Rng, s: readonly number[]) => uniform(r, s, -scale / Math.sqrt(last), scale / Math.sqrt(last));
+    this.headFirst = this.registerModule('head_first', new Linear(last, shape.codeSize / 2, { rng, init, bias: false }));
+    this.headSecond = this.registerModule('head_second', new Linear(last, shape.codeSize / 2, { rng, init, bias: false }));
   }
 }
 

@@ -22,10 +22,14 @@ export interface RouteMnistConfig {
   /** Encoder hidden widths (the decoder mirrors them). */
   hidden: number[];
   codeSize: number;
+  /** Scale of the code heads' initial weights (see AutoencoderShape.headInitScale). */
+  headInitScale: number;
   batchSize: number;
   steps: number;
   lr: number;
-  /** L1 penalty coefficients on the mean absolute value of each code half. */
+  /** Adam's (L2-style) weight decay for the autoencoder. */
+  weightDecay: number;
+  /** L1 penalty coefficients on each code half: coefficient x the sum over the half's dimensions of the batch-mean absolute value. */
   l1First: number;
   l1Second: number;
   /** Coefficient of the cross-half correlation penalty (mean absolute Pearson correlation between the halves' dimensions). */
@@ -57,11 +61,17 @@ export interface VariantResult {
   routingPct: number;
   /** Mean validation MAE per class, for the main decoder and each certificate. */
   perClass: { main: number[]; certFirst: number[]; certSecond: number[] };
+  /** The same with mean squared error (the reference code's evaluation metric). */
+  perClassMse: { main: number[]; certFirst: number[]; certSecond: number[] };
+  /** Mean absolute code value per class in each half (validation): routing + L1 should empty each half on the other group's classes. */
+  codeMagnitude: { firstHalf: number[]; secondHalf: number[] };
   /** Certificate on the first half: mean error on the second group's classes / on its own (first) classes; likewise for the second. */
   ratioFirst: number;
   ratioSecond: number;
   /** min(ratioFirst, ratioSecond). */
   ownVsOtherErrorRatio: number;
+  /** The same ratio computed from mean squared errors. */
+  ownVsOtherMseRatio: number;
   mainMae: number;
   lossHistory: number[];
   certLossHistory: number[];
@@ -124,7 +134,8 @@ export function autoencoderLoss(model: PartitionedAutoencoder, x: Tensor, hooks:
   const a = tf.slice(code, [0, 0], [-1, half]);
   const b = tf.slice(code, [0, half], [-1, half]);
   let loss = tf.mean(tf.abs(tf.sub(reconstruction, x)));
-  loss = tf.add(loss, tf.add(tf.mul(cfg.l1First, tf.mean(tf.abs(a))), tf.mul(cfg.l1Second, tf.mean(tf.abs(b)))));
+  const l1 = (t: Tensor) => tf.sum(tf.mean(tf.abs(t), 0));
+  loss = tf.add(loss, tf.add(tf.mul(cfg.l1First, l1(a)), tf.mul(cfg.l1Second, l1(b))));
   if (cfg.corrCoef !== 0 && x.shape[0] > 1) loss = tf.add(loss, tf.mul(cfg.corrCoef, crossCorrelationPenalty(a, b)));
   return tf.mul(loss, share) as tf.Scalar;
 }
@@ -149,9 +160,12 @@ function toTensor(ds: ImageDataset, images: Float32Array): Tensor {
   return tf.tensor2d(images, [images.length / (ds.height * ds.width), ds.height * ds.width]);
 }
 
-/** Per-example mean absolute error between two [n, p] tensors, as numbers. */
-function perExampleMae(a: Tensor, b: Tensor): Float32Array {
-  return tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b)), 1).dataSync() as Float32Array);
+/** Per-example mean absolute and mean squared error between two [n, p] tensors, as numbers. */
+function perExampleErrors(a: Tensor, b: Tensor): { mae: Float32Array; mse: Float32Array } {
+  return tf.tidy(() => {
+    const d = tf.sub(a, b);
+    return { mae: tf.mean(tf.abs(d), 1).dataSync() as Float32Array, mse: tf.mean(tf.square(d), 1).dataSync() as Float32Array };
+  });
 }
 
 class CertificatePair extends Module {
@@ -213,13 +227,13 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   const { train, validation, cfg, variant } = o;
   const pixels = train.height * train.width;
   const numClasses = train.numClasses;
-  const model = new PartitionedAutoencoder({ inputSize: pixels, hidden: cfg.hidden, codeSize: cfg.codeSize }, o.rng.fork('model'));
+  const model = new PartitionedAutoencoder({ inputSize: pixels, hidden: cfg.hidden, codeSize: cfg.codeSize, headInitScale: cfg.headInitScale }, o.rng.fork('model'));
   const params = model.namedParameters();
   const spec = partitionRoutingSpec(variant.mode, numClasses, cfg.codeSize);
   const targets = { hookNames: model.hookNames(), paramNames: params.map(([n]) => n) };
   const routed = routedExamples(train.count, variant.mode === 'none' ? 0 : variant.routingPct, o.rng.fork('routed'));
   const sampler = new BatchSampler(train.count, cfg.batchSize, o.rng.fork('batches'));
-  const opt = new Adam(params, { lr: cfg.lr });
+  const opt = new Adam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const curveSet = evaluationSubset(validation, cfg.curveExamples, o.rng.fork('curve images'));
   const curveX = tf.tensor2d(curveSet.images, [curveSet.count, pixels]);
   const validationCurve: { step: number; mae: number }[] = [];
@@ -304,31 +318,56 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   const evalSet = evaluationSubset(validation, cfg.evalExamples, o.rng.fork('evaluation images'));
   const nEval = evalSet.count;
   const valCodes = encodeAll(model, evalSet, nEval);
-  const errMain = new Float32Array(nEval);
-  const errFirst = new Float32Array(nEval);
-  const errSecond = new Float32Array(nEval);
+  const err = { main: new Float32Array(nEval), certFirst: new Float32Array(nEval), certSecond: new Float32Array(nEval) };
+  const sq = { main: new Float32Array(nEval), certFirst: new Float32Array(nEval), certSecond: new Float32Array(nEval) };
+  const record = (key: keyof typeof err, e: { mae: Float32Array; mse: Float32Array }, at: number) => {
+    err[key].set(e.mae, at);
+    sq[key].set(e.mse, at);
+  };
   const chunk = 512;
   for (let s = 0; s < nEval; s += chunk) {
     const e = Math.min(nEval, s + chunk);
     tf.tidy(() => {
       const x = tf.tensor2d(evalSet.images.subarray(s * pixels, e * pixels), [e - s, pixels]);
       const code = tf.tensor2d(valCodes.subarray(s * cfg.codeSize, e * cfg.codeSize), [e - s, cfg.codeSize]);
-      errMain.set(perExampleMae(model.decode(code), x), s);
-      errFirst.set(perExampleMae(certs.first.forward(tf.slice(code, [0, 0], [-1, half])), x), s);
-      errSecond.set(perExampleMae(certs.second.forward(tf.slice(code, [0, half], [-1, half])), x), s);
+      record('main', perExampleErrors(model.decode(code), x), s);
+      record('certFirst', perExampleErrors(certs.first.forward(tf.slice(code, [0, 0], [-1, half])), x), s);
+      record('certSecond', perExampleErrors(certs.second.forward(tf.slice(code, [0, half], [-1, half])), x), s);
     });
   }
   const labels = evalSet.labels;
+  const magFirst = new Float32Array(nEval);
+  const magSecond = new Float32Array(nEval);
+  for (let i = 0; i < nEval; i++) {
+    let a = 0;
+    let b = 0;
+    for (let d = 0; d < half; d++) {
+      a += Math.abs(valCodes[i * cfg.codeSize + d]);
+      b += Math.abs(valCodes[i * cfg.codeSize + half + d]);
+    }
+    magFirst[i] = a / half;
+    magSecond[i] = b / half;
+  }
+  const codeMagnitude = { firstHalf: classMeans(magFirst, labels, numClasses), secondHalf: classMeans(magSecond, labels, numClasses) };
   const perClass = {
-    main: classMeans(errMain, labels, numClasses),
-    certFirst: classMeans(errFirst, labels, numClasses),
-    certSecond: classMeans(errSecond, labels, numClasses),
+    main: classMeans(err.main, labels, numClasses),
+    certFirst: classMeans(err.certFirst, labels, numClasses),
+    certSecond: classMeans(err.certSecond, labels, numClasses),
+  };
+  const perClassMse = {
+    main: classMeans(sq.main, labels, numClasses),
+    certFirst: classMeans(sq.certFirst, labels, numClasses),
+    certSecond: classMeans(sq.certSecond, labels, numClasses),
   };
   const split = Math.floor(numClasses / 2);
   const firstClasses = Array.from({ length: split }, (_, i) => i);
   const secondClasses = Array.from({ length: numClasses - split }, (_, i) => split + i);
   const ratioFirst = ownVsOtherRatio(perClass.certFirst, firstClasses, secondClasses);
   const ratioSecond = ownVsOtherRatio(perClass.certSecond, secondClasses, firstClasses);
+  const ownVsOtherMseRatio = Math.min(
+    ownVsOtherRatio(perClassMse.certFirst, firstClasses, secondClasses),
+    ownVsOtherRatio(perClassMse.certSecond, secondClasses, firstClasses),
+  );
 
   const samples = (o.sampleIndices ?? []).map((j) =>
     tf.tidy(() => {
@@ -349,10 +388,13 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     mode: variant.mode,
     routingPct: variant.mode === 'none' ? 0 : variant.routingPct,
     perClass,
+    perClassMse,
+    codeMagnitude,
     ratioFirst,
     ratioSecond,
     ownVsOtherErrorRatio: Math.min(ratioFirst, ratioSecond),
-    mainMae: mean(Array.from(errMain)),
+    ownVsOtherMseRatio,
+    mainMae: mean(Array.from(err.main)),
     lossHistory: ae.lossHistory,
     certLossHistory: certRun.lossHistory,
     validationCurve,
@@ -368,9 +410,12 @@ function emptyResult(variant: VariantSpec): VariantResult {
     mode: variant.mode,
     routingPct: variant.routingPct,
     perClass: { main: [], certFirst: [], certSecond: [] },
+    perClassMse: { main: [], certFirst: [], certSecond: [] },
+    codeMagnitude: { firstHalf: [], secondHalf: [] },
     ratioFirst: NaN,
     ratioSecond: NaN,
     ownVsOtherErrorRatio: NaN,
+    ownVsOtherMseRatio: NaN,
     mainMae: NaN,
     lossHistory: [],
     certLossHistory: [],

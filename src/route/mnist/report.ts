@@ -90,7 +90,7 @@ export async function writeRouteMnistReport(outDir: string, input: RouteMnistRep
   const { results, cfg, classNames, summary } = input;
   const sections: ReportSection[] = [];
   const configNote = input.quick
-    ? `Quick mode: encoder 784-${cfg.hidden.join('-')}-${cfg.codeSize} (not 784-2048-512-32), ${cfg.steps} autoencoder steps of batch ${cfg.batchSize}, certificates ${cfg.codeSize / 2}-${[...cfg.certHidden].reverse().join('-')}-784 for ${cfg.certSteps} steps, evaluated on ${cfg.evalExamples} validation images.`
+    ? `Quick mode (sized for the ${input.backend} backend): encoder 784-${cfg.hidden.join('-')}-${cfg.codeSize} (not 784-2048-512-32), ${cfg.steps} autoencoder steps of batch ${cfg.batchSize}, certificates ${cfg.codeSize / 2}-${[...cfg.certHidden].reverse().join('-')}-784 for ${cfg.certSteps} steps, evaluated on ${cfg.evalExamples} validation images.`
     : `Encoder 784-${cfg.hidden.join('-')}-${cfg.codeSize}, mirrored decoder, ${cfg.steps} autoencoder steps of batch ${cfg.batchSize}; certificates for ${cfg.certSteps} steps.`;
   sections.push({
     title: 'Summary',

@@ -6,7 +6,7 @@ import { backendInfo, initBackend } from '../../engine/backend.js';
 import { Rng } from '../../engine/rng.js';
 import { createRun, progressBar, writeResults, type ProgressBar } from '../../report/index.js';
 import { loadExperimentData } from './data.js';
-import { FULL_CONFIG, QUICK_CONFIG, TINY_CONFIG } from './configs.js';
+import { FULL_CONFIG, QUICK_CONFIG, QUICK_CPU_CONFIG, TINY_CONFIG } from './configs.js';
 import { runVariant, type RouteMnistConfig, type RoutingMode, type VariantResult, type VariantSpec } from './experiment.js';
 import { writeRouteMnistReport } from './report.js';
 
@@ -67,8 +67,9 @@ export function planVariants(o: Pick<RouteMnistOptions, 'routingPct' | 'noRoute'
 
 export async function runRouteMnist(o: RouteMnistOptions): Promise<RouteMnistResult> {
   const run = createRun(o.outDir, { seed: o.seed });
-  await initBackend();
-  const base = o.tiny ? TINY_CONFIG : o.quick ? QUICK_CONFIG : FULL_CONFIG;
+  const backend = await initBackend();
+  const quickConfig = backend.name === 'native' ? QUICK_CONFIG : QUICK_CPU_CONFIG;
+  const base = o.tiny ? TINY_CONFIG : o.quick ? quickConfig : FULL_CONFIG;
   const cfg: RouteMnistConfig = { ...base, ...o.config };
   for (const [k, v] of Object.entries(cfg)) {
     if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`route mnist: option ${k} must be a finite number, got ${v}`);
