@@ -56,6 +56,9 @@ export interface Aggregate {
   trueReturnStd: number;
   trueReturnMin: number;
   trueReturnMax: number;
+  /** The policy that acted in training (the gate's mixture for routing and no-route), on the true reward. */
+  trainingDiamondRate: number;
+  trainingGhostRate: number;
 }
 
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(a.length, 1);
@@ -66,17 +69,19 @@ const std = (a: number[]) => {
 };
 
 export function aggregate(runs: RunOutcome[]): Aggregate[] {
-  const groups = new Map<string, { method: string; oversight: number; evals: RunOutcome['deployed'][] }>();
-  const add = (method: string, oversight: number, e: RunOutcome['deployed']) => {
+  type Eval = RunOutcome['deployed'];
+  const groups = new Map<string, { method: string; oversight: number; evals: Eval[]; training: Eval[] }>();
+  const add = (method: string, oversight: number, e: Eval, training: Eval) => {
     const key = `${method}@${oversight}`;
-    if (!groups.has(key)) groups.set(key, { method, oversight, evals: [] });
+    if (!groups.has(key)) groups.set(key, { method, oversight, evals: [], training: [] });
     groups.get(key)!.evals.push(e);
+    groups.get(key)!.training.push(training);
   };
   for (const r of runs) {
-    add(r.method, r.oversight, r.deployed);
-    if (r.earlyStopped) add('naive (early-stopped)', r.oversight, r.earlyStopped.deployed);
+    add(r.method, r.oversight, r.deployed, r.training);
+    if (r.earlyStopped) add('naive (early-stopped)', r.oversight, r.earlyStopped.deployed, r.earlyStopped.deployed);
   }
-  return [...groups.values()].map(({ method, oversight, evals }) => {
+  return [...groups.values()].map(({ method, oversight, evals, training }) => {
     const tr = evals.map((e) => e.trueReturn);
     return {
       method,
@@ -88,6 +93,8 @@ export function aggregate(runs: RunOutcome[]): Aggregate[] {
       trueReturnStd: std(tr),
       trueReturnMin: Math.min(...tr),
       trueReturnMax: Math.max(...tr),
+      trainingDiamondRate: mean(training.map((e) => e.diamondRate)),
+      trainingGhostRate: mean(training.map((e) => e.ghostRate)),
     };
   });
 }
@@ -240,7 +247,7 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
   const rows: Cell[][] = aggs
     .slice()
     .sort((a, b) => a.oversight - b.oversight || a.method.localeCompare(b.method))
-    .map((a) => [pct(a.oversight), a.method, a.seeds, a.diamondRate, a.ghostRate, a.trueReturn, a.trueReturnStd, a.trueReturnMin, a.trueReturnMax]);
+    .map((a) => [pct(a.oversight), a.method, a.seeds, a.diamondRate, a.ghostRate, a.trueReturn, a.trueReturnStd, a.trueReturnMin, a.trueReturnMax, a.trainingDiamondRate, a.trainingGhostRate]);
   const headRuns = runs.filter((r) => r.oversight === headline);
   const sections: ReportSection[] = [
     {
@@ -251,7 +258,8 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
             'Diamond and ghost rates are over fresh evaluation episodes with sampled actions; true return = diamond rate - ghost rate. Spread is over seeds (std, min, max).',
         ),
         plot(returnVsOversightSpec(runs), 'true return at deployment (seed mean, error bars: +-1 std over seeds)'),
-        table(['oversight', 'method', 'seeds', 'diamond rate', 'ghost rate', 'true return', 'std', 'min', 'max'], rows),
+        table(['oversight', 'method', 'seeds', 'diamond rate', 'ghost rate', 'true return', 'std', 'min', 'max', 'training policy: diamond', 'training policy: ghost'], rows),
+        text('The last two columns evaluate the policy that acted during training (for routing and no-route: the gate\'s mixture of both experts). A deployed diamond rate above the training policy\'s is the localization routing is meant to produce.'),
         text(matches.length ? `Where a baseline matches or beats routing:\n\n${matches.join('\n')}` : 'No baseline matches routing at any oversight rate run (within the seed spread).'),
       ],
     },
