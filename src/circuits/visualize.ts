@@ -130,7 +130,7 @@ export function circuitPlotSpec(graph: CircuitGraph, scores: Float32Array, o: Dr
           y: { field: 'y', type: 'quantitative', scale: scaleY, ...axisOff },
           x2: { field: 'x2' },
           y2: { field: 'y2' },
-          strokeWidth: { field: 'width', type: 'quantitative', legend: null, scale: { type: 'identity' } },
+          strokeWidth: { field: 'width', type: 'quantitative', legend: null, scale: null },
           color: { field: 'sign', type: 'nominal', scale: { domain: ['positive', 'negative'], range: ['#2b6cb0', '#c53030'] } },
           tooltip: [{ field: 'edge' }, { field: 'score' }],
         },
