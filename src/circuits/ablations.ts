@@ -13,7 +13,7 @@ import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
 import type { PatchableModel } from './patchable-model.js';
 import { nearMatchText } from './graph.js';
-import { batches, type CircuitDataset, type Prompt } from './tasks/dataset.js';
+import type { CircuitDataset, Prompt } from './tasks/dataset.js';
 
 export const ABLATION_NAMES = [
   'zero',
@@ -128,9 +128,4 @@ export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitD
       };
     }
   }
-}
-
-/** Ablation values for every batch of a dataset, computed once and reused (e.g. across a curve). */
-export function ablationValuesByBatch(ablation: Ablation, dataset: CircuitDataset, batchSize: number): { prompts: Prompt[]; values: Tensor }[] {
-  return batches(dataset, batchSize).map((prompts) => ({ prompts, values: ablation.valuesFor(prompts) }));
 }

@@ -176,12 +176,6 @@ export class CircuitGraph {
     return this.edges.length;
   }
 
-  edge(name: string): Edge {
-    const e = this.byName.get(name);
-    if (!e) throw new Error(`unknown edge "${name}"${nearMatchText(name, this.edges.map((x) => x.name))}`);
-    return e;
-  }
-
   /** Indices of the named edges; every unknown name is reported at once, with near matches. */
   indicesOf(names: readonly string[]): number[] {
     const unknown = names.filter((n) => !this.byName.has(n));
@@ -193,14 +187,14 @@ export class CircuitGraph {
     return names.map((n) => this.byName.get(n)!.index);
   }
 
-  /** Every edge leaving or entering the named node (e.g. "A1.3", "MLP 0", "A1.3.Q", "Resid End"). */
-  edgesOfNode(node: string): number[] {
-    const out = this.edges.filter((e) => e.src.name === node || e.dest?.name === node || (e.dest?.head !== null && e.dest !== null && headName(e.dest.layer, e.dest.head) === node));
-    if (!out.length) {
-      const names = [...new Set([...this.sources.map((s) => s.name), ...this.dests.map((d) => d.name)])];
-      throw new Error(`unknown node "${node}"${nearMatchText(node, names)}`);
-    }
-    return out.map((e) => e.index);
+  /**
+   * Every edge leaving the named source node ("A1.3", "MLP 0", "Resid Start"): patching them all
+   * is node patching in the edge graph.
+   */
+  edgesFrom(node: string): number[] {
+    const out = this.edges.filter((e) => e.src.name === node).map((e) => e.index);
+    if (!out.length) throw new Error(`unknown source node "${node}"${nearMatchText(node, this.sources.map((x) => x.name))}`);
+    return out;
   }
 
   /** A 0/1 mask over all edges with ones at `indices`. */

@@ -216,3 +216,21 @@ test('mask gradients match finite differences', () => {
   }
   patch.dispose();
 });
+
+test('patching every edge out of a source node equals node patching', () => {
+  const model = randomModel(false, 8);
+  const edges = new PatchableModel(model);
+  const nodes = new PatchableModel(model, { level: 'node' });
+  const rng = new Rng(5);
+  const ds = tinyDataset(rng, 2, SEQ, model.cfg.dVocab);
+  const tokens = ds.prompts.map((p) => p.clean);
+  tf.tidy(() => {
+    const patch = edges.sourceActivations(ds.prompts.map((p) => p.corrupt));
+    for (const node of ['Resid Start', 'A0.1', 'MLP 0', 'A1.0']) {
+      const viaEdges = edges.patchedForward(tokens, patch, edges.maskTensors(edges.graph.maskOf(edges.graph.edgesFrom(node))));
+      const viaNode = nodes.patchedForward(tokens, patch, nodes.maskTensors(nodes.graph.maskOf(nodes.graph.indicesOf([node]))));
+      assert.ok(maxAbsDiff(viaEdges, viaNode) < 1e-4, node);
+    }
+  });
+  assert.throws(() => edges.graph.edgesFrom('A0.9'), /unknown source node "A0\.9" \(did you mean/);
+});

@@ -135,14 +135,6 @@ export function batches(ds: CircuitDataset, size: number): Prompt[][] {
   return out;
 }
 
-/** Requires exactly one correct answer per prompt (for metrics that need it). */
-export function singleAnswers(prompts: readonly Prompt[], what: string): number[] {
-  return prompts.map((p, i) => {
-    if (p.correct.length !== 1) throw new Error(`${what} needs exactly one correct answer per prompt; prompt ${i} has ${p.correct.length}`);
-    return p.correct[0];
-  });
-}
-
 /**
  * A word-level dataset re-encoded with another tokenizer (e.g. GPT-2's): each prompt is its words
  * joined by spaces, each answer is " " + word and must be one token; clean and corrupt prompts
