@@ -21,7 +21,8 @@
         "src/gather.cc",
         "src/conv.cc",
         "src/optim.cc",
-        "src/pool.cc"
+        "src/pool.cc",
+        "src/norm.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

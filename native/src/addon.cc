@@ -55,6 +55,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"concat", Concat}, {"split", Split}, {"gather", Gather}, {"segmentSum", SegmentSum},
       {"conv2d", Conv2D}, {"conv2dBackpropInput", Conv2DBackpropInput},
       {"conv2dBackpropFilter", Conv2DBackpropFilter}, {"adamUpdate", AdamUpdate},
+      {"layerNorm", LayerNorm}, {"layerNormGrad", LayerNormGrad}, {"gelu", Gelu}, {"geluGrad", GeluGrad},
       {"pool2d", Pool2DForward}, {"pool2dGrad", Pool2DBackward},
   };
   for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));

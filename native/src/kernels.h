@@ -25,6 +25,10 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info);       // conv.cc
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info);  // optim.cc
+Napi::Value LayerNorm(const Napi::CallbackInfo& info);   // norm.cc
+Napi::Value LayerNormGrad(const Napi::CallbackInfo& info);
+Napi::Value Gelu(const Napi::CallbackInfo& info);
+Napi::Value GeluGrad(const Napi::CallbackInfo& info);
 Napi::Value Pool2DForward(const Napi::CallbackInfo& info);  // pool.cc
 Napi::Value Pool2DBackward(const Napi::CallbackInfo& info);
 

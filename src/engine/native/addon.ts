@@ -66,6 +66,14 @@ export interface NativeAddon {
   /** pool = [N,H,W,C,FH,FW,SH,SW,padTop,padLeft,OH,OW], NHWC. */
   pool2d(x: Float32Array, out: Float32Array, pool: number[], isMax: boolean): void;
   pool2dGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, pool: number[], isMax: boolean): void;
+  /** Rows of D values; gamma/beta optional ([D]). */
+  layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array, rows: number, D: number, eps: number): void;
+  layerNormGrad(
+    dy: Float32Array, x: Float32Array, gamma: Float32Array | null, dx: Float32Array,
+    dgamma: Float32Array | null, dbeta: Float32Array | null, rows: number, D: number, eps: number,
+  ): void;
+  gelu(x: Float32Array, out: Float32Array, tanhForm: boolean): void;
+  geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, tanhForm: boolean): void;
   /** Fused Adam/AdamW step; m, v updated in place (see native/src/optim.cc). */
   adamUpdate(
     p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array,

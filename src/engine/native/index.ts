@@ -4,6 +4,7 @@ import { registerNative } from './register.js';
 
 export { BACKEND_NAME, NATIVE_KERNELS } from './register.js';
 export { nativeAdamUpdate } from './fused.js';
+export { nativeGelu, nativeLayerNorm } from './fused-ops.js';
 export type { AdamStep } from './fused.js';
 
 /** Registers the `native` tfjs backend; returns {blas, threads, addon}. */

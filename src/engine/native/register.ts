@@ -3,6 +3,7 @@
 import { tf } from '../tfjs.js';
 import { loadAddon, addonPath, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
+import { registerFusedOps } from './fused-ops.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
@@ -41,6 +42,7 @@ export function registerNative(): Record<string, unknown> {
       : config.kernelFunc;
     tf.registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc: kernelFunc as tf.KernelFunc });
   }
+  registerFusedOps(BACKEND_NAME);
   // Priority above cpu (1) so the native backend is tfjs's default once registered.
   tf.registerBackend(BACKEND_NAME, () => new NativeBackend(loaded), 3);
   addon = loaded;

@@ -1,0 +1,185 @@
+// Fused layer normalisation and GELU, forward and backward, one pass each instead of the
+// dozen tensor ops they compose to. Layouts: x, y, dy, dx are [rows, D] row-major; gamma,
+// beta, dgamma, dbeta are [D].
+//   LayerNorm: mu = mean(x), var = mean((x - mu)^2) (biased), r = 1/sqrt(var + eps),
+//              xhat = (x - mu) r, y = xhat * gamma + beta.
+//   Backward:  g = dy * gamma; dx = r (g - mean(g) - xhat mean(g xhat));
+//              dgamma = sum_rows dy xhat; dbeta = sum_rows dy.
+//   GELU:      exact 0.5 x (1 + erf(x / sqrt 2)) (erf as in tfjs: Abramowitz-Stegun 7.1.26),
+//              or tanh form 0.5 x (1 + tanh(c (x + 0.044715 x^3))), c = sqrt(2 / pi).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "args.h"
+#include "fast_math.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace gb {
+namespace {
+
+constexpr float kSqrt2OverPi = 0.7978845608028654f, kGeluCubic = 0.044715f, kInvSqrt2 = 0.7071067811865476f,
+                kInvSqrt2Pi = 0.3989422804014327f;
+
+inline float erf_as(float x) {
+  const float p = 0.3275911f, a1 = 0.254829592f, a2 = -0.284496736f, a3 = 1.421413741f, a4 = -1.453152027f, a5 = 1.061405429f;
+  const float s = x < 0.f ? -1.f : 1.f;
+  const float ax = x < 0.f ? -x : x;
+  const float t = 1.f / (1.f + p * ax);
+  return s * (1.f - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * fast_exp(-ax * ax));
+}
+
+inline float tanh_fast(float u) {
+  const float e = fast_exp(-2.f * std::fabs(u));
+  const float t = (1.f - e) / (1.f + e);
+  return u < 0.f ? -t : t;
+}
+
+__attribute__((target_clones("arch=haswell", "default")))
+void gelu_range(const float* x, float* y, int64_t n, bool tanh_form) {
+  if (tanh_form) {
+    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + tanh_fast(kSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + erf_as(x[i] * kInvSqrt2));
+  }
+}
+
+__attribute__((target_clones("arch=haswell", "default")))
+void gelu_grad_range(const float* dy, const float* x, float* dx, int64_t n, bool tanh_form) {
+  if (tanh_form) {
+    for (int64_t i = 0; i < n; ++i) {
+      const float v = x[i], t = tanh_fast(kSqrt2OverPi * (v + kGeluCubic * v * v * v));
+      const float d = 0.5f * (1.f + t) + 0.5f * v * (1.f - t * t) * kSqrt2OverPi * (1.f + 3.f * kGeluCubic * v * v);
+      dx[i] = dy[i] * d;
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      const float v = x[i];
+      const float d = 0.5f * (1.f + erf_as(v * kInvSqrt2)) + v * kInvSqrt2Pi * fast_exp(-0.5f * v * v);
+      dx[i] = dy[i] * d;
+    }
+  }
+}
+
+// Mean and 1/sqrt(var + eps) of one row.
+inline void row_stats(const float* x, int64_t D, float eps, float* mean, float* rstd) {
+  float s = 0.f;
+  for (int64_t j = 0; j < D; ++j) s += x[j];
+  const float mu = s / static_cast<float>(D);
+  float v = 0.f;
+  for (int64_t j = 0; j < D; ++j) v += (x[j] - mu) * (x[j] - mu);
+  *mean = mu;
+  *rstd = 1.f / std::sqrt(v / static_cast<float>(D) + eps);
+}
+
+size_t row_grain(int64_t D) { return static_cast<size_t>(std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(D, 1))); }
+
+}  // namespace
+
+// layerNorm(x, gamma|null, beta|null, out, rows, D, eps)
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  F32 x = f32_arg(info, 0, "x");
+  F32 gamma{nullptr, 0}, beta{nullptr, 0};
+  if (!is_null(info, 1)) gamma = f32_arg(info, 1, "gamma");
+  if (!is_null(info, 2)) beta = f32_arg(info, 2, "beta");
+  F32 out = f32_arg(info, 3, "out");
+  const int64_t rows = int_arg(info, 4, "rows"), D = int_arg(info, 5, "D", 1);
+  const float eps = static_cast<float>(num_arg(info, 6, "eps"));
+  require(static_cast<int64_t>(x.size) == rows * D && out.size == x.size, info, "layerNorm: x/out size differs from rows*D");
+  require((!gamma.data || static_cast<int64_t>(gamma.size) == D) && (!beta.data || static_cast<int64_t>(beta.size) == D), info, "layerNorm: gamma/beta must have D values");
+  parallel_for(static_cast<size_t>(rows), row_grain(D), [&](size_t lo, size_t hi) {
+    for (size_t r = lo; r < hi; ++r) {
+      const float* xr = x.data + static_cast<int64_t>(r) * D;
+      float* yr = out.data + static_cast<int64_t>(r) * D;
+      float mu, rstd;
+      row_stats(xr, D, eps, &mu, &rstd);
+      for (int64_t j = 0; j < D; ++j) {
+        float v = (xr[j] - mu) * rstd;
+        if (gamma.data) v *= gamma.data[j];
+        if (beta.data) v += beta.data[j];
+        yr[j] = v;
+      }
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// layerNormGrad(dy, x, gamma|null, dx, dgamma|null, dbeta|null, rows, D, eps)
+Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
+  F32 dy = f32_arg(info, 0, "dy"), x = f32_arg(info, 1, "x");
+  F32 gamma{nullptr, 0}, dgamma{nullptr, 0}, dbeta{nullptr, 0};
+  if (!is_null(info, 2)) gamma = f32_arg(info, 2, "gamma");
+  F32 dx = f32_arg(info, 3, "dx");
+  if (!is_null(info, 4)) dgamma = f32_arg(info, 4, "dgamma");
+  if (!is_null(info, 5)) dbeta = f32_arg(info, 5, "dbeta");
+  const int64_t rows = int_arg(info, 6, "rows"), D = int_arg(info, 7, "D", 1);
+  const float eps = static_cast<float>(num_arg(info, 8, "eps"));
+  require(static_cast<int64_t>(x.size) == rows * D && dy.size == x.size && dx.size == x.size, info, "layerNormGrad: sizes differ from rows*D");
+  for (const F32* v : {&gamma, &dgamma, &dbeta}) require(!v->data || static_cast<int64_t>(v->size) == D, info, "layerNormGrad: gamma/dgamma/dbeta must have D values");
+  // Pass 1, by rows: row statistics and dx.
+  std::vector<float> mean(static_cast<size_t>(rows)), rstd(static_cast<size_t>(rows));
+  parallel_for(static_cast<size_t>(rows), row_grain(D), [&](size_t lo, size_t hi) {
+    for (size_t r = lo; r < hi; ++r) {
+      const float* xr = x.data + static_cast<int64_t>(r) * D;
+      const float* dyr = dy.data + static_cast<int64_t>(r) * D;
+      float* dxr = dx.data + static_cast<int64_t>(r) * D;
+      row_stats(xr, D, eps, &mean[r], &rstd[r]);
+      const float mu = mean[r], rs = rstd[r];
+      float sum_g = 0.f, sum_gx = 0.f;
+      for (int64_t j = 0; j < D; ++j) {
+        const float g = gamma.data ? dyr[j] * gamma.data[j] : dyr[j];
+        sum_g += g;
+        sum_gx += g * (xr[j] - mu) * rs;
+      }
+      const float mg = sum_g / static_cast<float>(D), mgx = sum_gx / static_cast<float>(D);
+      for (int64_t j = 0; j < D; ++j) {
+        const float g = gamma.data ? dyr[j] * gamma.data[j] : dyr[j];
+        dxr[j] = rs * (g - mg - (xr[j] - mu) * rs * mgx);
+      }
+    }
+  });
+  // Pass 2, by column blocks (each thread owns its columns): dgamma and dbeta.
+  if (!dgamma.data && !dbeta.data) return info.Env().Undefined();
+  const int64_t units = (D + 15) / 16;
+  parallel_for(static_cast<size_t>(units), 1, [&](size_t u0, size_t u1) {
+    const int64_t j0 = static_cast<int64_t>(u0) * 16, j1 = std::min<int64_t>(D, static_cast<int64_t>(u1) * 16);
+    std::vector<float> pg(static_cast<size_t>(j1 - j0), 0.f), pb(static_cast<size_t>(j1 - j0), 0.f);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = x.data + r * D;
+      const float* dyr = dy.data + r * D;
+      const float mu = mean[r], rs = rstd[r];
+      for (int64_t j = j0; j < j1; ++j) {
+        pg[j - j0] += dyr[j] * (xr[j] - mu) * rs;
+        pb[j - j0] += dyr[j];
+      }
+    }
+    for (int64_t j = j0; j < j1; ++j) {
+      if (dgamma.data) dgamma.data[j] = pg[j - j0];
+      if (dbeta.data) dbeta.data[j] = pb[j - j0];
+    }
+  });
+  return info.Env().Undefined();
+}
+
+// gelu(x, out, tanhForm)
+Napi::Value Gelu(const Napi::CallbackInfo& info) {
+  F32 x = f32_arg(info, 0, "x"), out = f32_arg(info, 1, "out");
+  const bool tanh_form = bool_arg(info, 2, "tanhForm");
+  require(x.size == out.size, info, "gelu: x and out sizes differ");
+  parallel_for(x.size, 1 << 14, [&](size_t lo, size_t hi) { gelu_range(x.data + lo, out.data + lo, static_cast<int64_t>(hi - lo), tanh_form); });
+  return info.Env().Undefined();
+}
+
+// geluGrad(dy, x, dx, tanhForm)
+Napi::Value GeluGrad(const Napi::CallbackInfo& info) {
+  F32 dy = f32_arg(info, 0, "dy"), x = f32_arg(info, 1, "x"), dx = f32_arg(info, 2, "dx");
+  const bool tanh_form = bool_arg(info, 3, "tanhForm");
+  require(dy.size == x.size && dx.size == x.size, info, "geluGrad: sizes differ");
+  parallel_for(x.size, 1 << 14, [&](size_t lo, size_t hi) {
+    gelu_grad_range(dy.data + lo, x.data + lo, dx.data + lo, static_cast<int64_t>(hi - lo), tanh_form);
+  });
+  return info.Env().Undefined();
+}
+
+}  // namespace gb
