@@ -16,7 +16,7 @@ import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
 import { datasetFromJson, retokenize, TASKS, taskByName, type TextTokenizer } from './tasks/index.js';
 import { saveTaskModel } from './tasks/train-model.js';
-import { runFaithfulness } from './study.js';
+import { readEdgeFile, runFaithfulness } from './study.js';
 
 before(async () => {
   await initBackend();
@@ -170,4 +170,20 @@ test('glassbox circuits faithfulness: results.json with summary.faithfulness and
   assert.match(svg, /<title>A1\.0-&gt;Resid End: 1\.000<\/title>/);
   writeFileSync(edgesFile, JSON.stringify({ edges: ['A1.0->Resid Ende'] }));
   await assert.rejects(runFaithfulness({ model: modelDir, edges: edgesFile, out, prompts: 4 }), /did you mean "A1\.0->Resid End"/);
+});
+
+test('edge files: a list, {"edges"}, or scores with --top', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-edges-'));
+  const f = join(dir, 'e.json');
+  writeFileSync(f, JSON.stringify(['a', 'b']));
+  assert.deepEqual(readEdgeFile(f).names, ['a', 'b']);
+  writeFileSync(f, JSON.stringify({ edges: ['c'] }));
+  assert.deepEqual(readEdgeFile(f).names, ['c']);
+  writeFileSync(f, JSON.stringify({ scores: { x: 0.1, y: -3, z: 2 } }));
+  assert.deepEqual(readEdgeFile(f, 2).names, ['y', 'z']);
+  assert.throws(() => readEdgeFile(f), /--top/);
+  writeFileSync(f, '{"edges": [1]}');
+  assert.throws(() => readEdgeFile(f), /edges must be strings/);
+  writeFileSync(f, '{nope');
+  assert.throws(() => readEdgeFile(f), /cannot read edge file/);
 });
