@@ -48,6 +48,8 @@ export function perClassSection(r: VariantResult, classNames: string[]): ReportS
     round(r.perClass.main[k]),
     round(r.perClass.certFirst[k]),
     round(r.perClass.certSecond[k]),
+    round(r.codeMagnitude.firstHalf[k]),
+    round(r.codeMagnitude.secondHalf[k]),
   ]);
   return {
     title: `Per-class validation error: ${r.name}`,
@@ -56,7 +58,7 @@ export function perClassSection(r: VariantResult, classNames: string[]): ReportS
         `Mean absolute reconstruction error per class. The certificate on the first half has ratio ${round(r.ratioFirst, 2)} ` +
           `(error on the second group's classes / on its own), the one on the second half ${round(r.ratioSecond, 2)}.`,
       ),
-      table(['class', 'routed to half', 'main decoder', 'certificate (first half)', 'certificate (second half)'], rows),
+      table(['class', 'routed to half', 'main decoder', 'certificate (first half)', 'certificate (second half)', 'mean |code|, first half', 'mean |code|, second half'], rows),
       plot(
         barChart({
           title: `${r.name}: per-class error of each decoder`,
@@ -106,6 +108,7 @@ export async function writeRouteMnistReport(outDir: string, input: RouteMnistRep
         backend: input.backend,
         ownVsOtherErrorRatio: round(summary.ownVsOtherErrorRatio as number, 3),
         controlOwnVsOtherErrorRatio: round(summary.controlOwnVsOtherErrorRatio as number, 3),
+        'ratios from mean squared error (routed, control)': `${round(summary.ownVsOtherMseRatio as number, 3)}, ${round(summary.controlOwnVsOtherMseRatio as number, 3)}`,
         ...(summary.paramRoutingOwnVsOtherErrorRatio !== undefined ? { paramRoutingOwnVsOtherErrorRatio: round(summary.paramRoutingOwnVsOtherErrorRatio as number, 3) } : {}),
         'L1 coefficients (first, second)': `${cfg.l1First}, ${cfg.l1Second}`,
         'correlation coefficient': cfg.corrCoef,
@@ -117,8 +120,8 @@ export async function writeRouteMnistReport(outDir: string, input: RouteMnistRep
     title: 'Variants: routing percentage sweep and control',
     blocks: [
       table(
-        ['variant', 'routing', 'routed %', 'ratio (first cert.)', 'ratio (second cert.)', 'ownVsOtherErrorRatio', 'main decoder MAE', 'seconds'],
-        results.map((r) => [r.name, r.mode, r.routingPct, round(r.ratioFirst, 3), round(r.ratioSecond, 3), round(r.ownVsOtherErrorRatio, 3), round(r.mainMae), round(r.seconds, 1)]),
+        ['variant', 'routing', 'routed %', 'ratio (first cert.)', 'ratio (second cert.)', 'ownVsOtherErrorRatio', 'same ratio from MSE', 'main decoder MAE', 'seconds'],
+        results.map((r) => [r.name, r.mode, r.routingPct, round(r.ratioFirst, 3), round(r.ratioSecond, 3), round(r.ownVsOtherErrorRatio, 3), round(r.ownVsOtherMseRatio, 3), round(r.mainMae), round(r.seconds, 1)]),
       ),
       plot(
         barChart({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { backendInfo, initBackend } from '../../engine/backend.js';
 import { Rng } from '../../engine/rng.js';
 import { createRun, progressBar, writeResults, type ProgressBar } from '../../report/index.js';
-import { loadExperimentData } from './data.js';
+import { loadExperimentData, type ExperimentData } from './data.js';
 import { FULL_CONFIG, QUICK_CONFIG, QUICK_CPU_CONFIG, TINY_CONFIG } from './configs.js';
 import { runVariant, type RouteMnistConfig, type RoutingMode, type VariantResult, type VariantSpec } from './experiment.js';
 import { writeRouteMnistReport } from './report.js';
@@ -115,21 +115,46 @@ export async function runRouteMnist(o: RouteMnistOptions): Promise<RouteMnistRes
       break;
     }
     results.push(r);
+    // Results so far, so a long sweep can be read (and survives an interrupt) before it ends.
+    if (results.length < variants.length) await writeOutputs(run.outDir, o, cfg, data, results, { planned: variants.length, interrupted: false });
   }
 
+  const { resultsPath, reportPath, summary } = await writeOutputs(run.outDir, o, cfg, data, results, { planned: variants.length, interrupted });
+  return { resultsPath, reportPath, summary, interrupted };
+}
+
+/** Writes results.json and report.html for the variants finished so far. */
+async function writeOutputs(
+  outDir: string,
+  o: RouteMnistOptions,
+  cfg: RouteMnistConfig,
+  data: ExperimentData,
+  results: VariantResult[],
+  state: { planned: number; interrupted: boolean },
+): Promise<{ resultsPath: string; reportPath: string; summary: Record<string, unknown> }> {
   const main = results[0];
   const control = results.find((r) => r.mode === 'none');
   const summary: Record<string, unknown> = { dataset: o.dataset };
   if (main && main.mode !== 'none') summary.ownVsOtherErrorRatio = main.ownVsOtherErrorRatio;
   if (control) summary.controlOwnVsOtherErrorRatio = control.ownVsOtherErrorRatio;
+  if (main && main.mode !== 'none') summary.ownVsOtherMseRatio = main.ownVsOtherMseRatio;
+  if (control) summary.controlOwnVsOtherMseRatio = control.ownVsOtherMseRatio;
   const param = results.find((r) => r.mode === 'param');
   if (param) summary.paramRoutingOwnVsOtherErrorRatio = param.ownVsOtherErrorRatio;
   const activation = results.find((r) => r.mode === 'activation' && r.routingPct === (o.routingPct ?? 100));
   if (param && activation) summary.activationRoutingOwnVsOtherErrorRatio = activation.ownVsOtherErrorRatio;
-  summary.sweep = results.map((r) => ({ variant: r.name, mode: r.mode, routingPct: r.routingPct, ownVsOtherErrorRatio: r.ownVsOtherErrorRatio, mainMae: r.mainMae }));
-  summary.mode = o.quick ? 'quick' : o.tiny ? 'tiny' : 'full';
-  summary.interrupted = interrupted;
-
+  summary.sweep = results.map((r) => ({
+    variant: r.name,
+    mode: r.mode,
+    routingPct: r.routingPct,
+    ownVsOtherErrorRatio: r.ownVsOtherErrorRatio,
+    ownVsOtherMseRatio: r.ownVsOtherMseRatio,
+    mainMae: r.mainMae,
+  }));
+  summary.mode = o.tiny ? 'tiny' : o.quick ? 'quick' : 'full';
+  summary.variantsDone = results.length;
+  summary.variantsPlanned = state.planned;
+  summary.interrupted = state.interrupted;
   const details = {
     config: cfg,
     backend: backendInfo()?.name ?? null,
@@ -139,7 +164,7 @@ export async function runRouteMnist(o: RouteMnistOptions): Promise<RouteMnistRes
     variants: results.map(({ samples: _samples, ...rest }) => rest),
   };
   const timings = Object.fromEntries(results.map((r) => [`${r.name}Seconds`, r.seconds]));
-  const resultsPath = writeResults(run.outDir, { summary, timings, details });
-  const reportPath = await writeRouteMnistReport(run.outDir, { dataset: o.dataset, quick: o.quick ?? false, cfg, classNames: data.classNames, results, summary, backend: backendInfo()?.name ?? 'unknown' });
-  return { resultsPath, reportPath, summary, interrupted };
+  const resultsPath = writeResults(outDir, { summary, timings, details });
+  const reportPath = await writeRouteMnistReport(outDir, { dataset: o.dataset, quick: o.quick ?? false, cfg, classNames: data.classNames, results, summary, backend: backendInfo()?.name ?? 'unknown' });
+  return { resultsPath, reportPath, summary };
 }
