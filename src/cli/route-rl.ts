@@ -1,6 +1,6 @@
 // `glassbox route rl`: parsing only; the experiment lives in src/route/rl.
 import { InvalidArgumentError, type Command } from 'commander';
-import { runRlExperiment } from '../route/rl/experiment.js';
+import { mergeRlResults, runRlExperiment } from '../route/rl/experiment.js';
 import { parseMethods } from '../route/rl/methods.js';
 import { ALGOS, type Algo } from '../route/rl/learner.js';
 
@@ -59,6 +59,7 @@ interface RlOpts {
   rolloutSteps?: number;
   hidden?: number;
   lr?: number;
+  merge?: string;
 }
 
 export function registerRouteRl(route: Command): void {
@@ -77,8 +78,9 @@ export function registerRouteRl(route: Command): void {
     .option('--rollout-steps <n>', 'steps per environment per update', parsePositiveInt)
     .option('--hidden <n>', 'hidden width of trunk, experts and gate', parsePositiveInt)
     .option('--lr <x>', 'Adam learning rate', parsePositiveNumber)
+    .option('--merge <dirs>', 'instead of training: combine the runs of these comma-separated run directories into one results.json and report in --out')
     .action(async (opts: RlOpts) => {
-      const r = await runRlExperiment({
+      const r = opts.merge ? await mergeRlResults(opts.out, opts.merge.split(',').map((d) => d.trim()).filter(Boolean)) : await runRlExperiment({
         outDir: opts.out,
         seed: opts.seed,
         quick: opts.quick ?? false,

@@ -2,6 +2,7 @@
 // deployed policy evaluated on the true reward; results.json holds the summary (the results
 // contract), every run, and the learning curves; report.html shows true return vs oversight,
 // diamond/ghost rates, curves, and says where a baseline matches routing.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../../engine/backend.js';
 import {
@@ -305,4 +306,35 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
     sections,
   });
   return { resultsPath, reportPath, summary };
+}
+
+/**
+ * Combines the runs of several finished (or partial) sweeps, e.g. run in parallel on different
+ * oversight rates, into one results.json and report.html in `outDir`.
+ */
+export async function mergeRlResults(outDir: string, sourceDirs: string[]): Promise<RlExperimentResult> {
+  if (sourceDirs.length === 0) throw new Error('--merge: name at least one run directory');
+  const runs: RunOutcome[] = [];
+  let ctx: OutputContext | null = null;
+  for (const dir of sourceDirs) {
+    const path = join(dir, 'results.json');
+    let parsed: { runs?: RunOutcome[]; config?: Record<string, unknown> & { oversights?: number[]; methods?: MethodName[]; seeds?: number; quick?: boolean } };
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new Error(`--merge: cannot read ${path}: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(parsed.runs) || !parsed.config) throw new Error(`--merge: ${path} is not a route rl results.json (no runs or config)`);
+    const c = parsed.config;
+    const { oversights = [], methods = [], seeds = 0, quick = false, ...base } = c;
+    if (!ctx) ctx = { base: base as unknown as OutputContext['base'], oversights: [], methods: [], seeds, quick, planned: 0 };
+    ctx.oversights.push(...oversights.filter((p) => !ctx!.oversights.includes(p)));
+    ctx.methods.push(...methods.filter((m) => !ctx!.methods.includes(m)));
+    ctx.seeds = Math.max(ctx.seeds, seeds);
+    ctx.planned += oversights.length * methods.length * seeds;
+    runs.push(...parsed.runs);
+  }
+  createRun(outDir);
+  ctx!.oversights.sort((a, b) => a - b);
+  return writeOutputs(outDir, runs, ctx!);
 }
