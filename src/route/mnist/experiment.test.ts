@@ -55,7 +55,7 @@ test('routing percentages, ratios and variant plans', () => {
   assert.equal(ownVsOtherRatio([1, 1, 4, 4], [0, 1], [2, 3]), 4);
   assert.deepEqual(planVariants({}).map((v) => v.name), ['routed-100%', 'control']);
   assert.deepEqual(planVariants({ noRoute: true }).map((v) => v.name), ['control']);
-  assert.deepEqual(planVariants({ sweep: true, routingPct: 50 }).map((v) => v.name), ['routed-50%', 'routed-100%', 'routed-10%', 'routed-1%', 'control']);
+  assert.deepEqual(planVariants({ sweep: true, routingPct: 50 }).map((v) => v.name), ['routed-50%', 'control', 'routed-100%', 'routed-10%', 'routed-1%']);
   assert.deepEqual(planVariants({ paramRouting: true, control: false }).map((v) => v.name), ['param-routed-100%', 'routed-100%']);
   assert.throws(() => planVariants({ routingPct: -1 }), /--routing-pct must be in \[0, 100\]/);
 });

@@ -60,8 +60,9 @@ export function planVariants(o: Pick<RouteMnistOptions, 'routingPct' | 'noRoute'
     if (!out.some((v) => v.mode === m && v.routingPct === p)) out.push({ name: variantName(m, p), mode: m, routingPct: p });
   };
   if (o.paramRouting) add('activation', pct);
-  if (o.sweep) for (const p of SWEEP_PERCENTS) add(mode, p);
+  // The control right after the main comparison, so that a long sweep has it early.
   if (o.control ?? true) out.push(control);
+  if (o.sweep) for (const p of SWEEP_PERCENTS) add(mode, p);
   return out;
 }
 
