@@ -24,10 +24,25 @@ export interface GtpEngineOptions {
   /** Initial rules preset or JSON (default tromp-taylor) and komi (default: the preset's). */
   rules?: string;
   komi?: number;
+  /**
+   * White's ownership per point (y * width + x, in [-1, 1]) of a position, e.g. from a network. When
+   * given, final_status_list and final_score treat a stone as dead when its colour's ownership of its
+   * point is negative; otherwise dead stones come from Benson's algorithm.
+   */
+  ownership?: (game: Game) => Promise<Float32Array>;
 }
 
-/** A command: its arguments in, the reply body out (throw to answer with an error). */
-export type GtpHandler = (args: string[]) => string | Promise<string>;
+/**
+ * A streaming reply (kata-analyze): the engine answers "=" at once, then `run` writes lines through
+ * `write` until `stop.stopped` becomes true, which happens when the next input line arrives (or the
+ * input ends); the engine then waits for `run` to return and ends the reply with its blank line.
+ */
+export class GtpStream {
+  constructor(readonly run: (write: (text: string) => void, stop: { readonly stopped: boolean }) => Promise<void>) {}
+}
+
+/** A command: its arguments in, the reply body (or a stream) out (throw to answer with an error). */
+export type GtpHandler = (args: string[]) => string | GtpStream | Promise<string | GtpStream>;
 
 export class GtpEngine {
   readonly bot: Bot;
@@ -35,9 +50,14 @@ export class GtpEngine {
   /** Set once `quit` has been answered. */
   quitRequested = false;
   private readonly handlers: Map<string, GtpHandler>;
+  private readonly ownership: ((game: Game) => Promise<Float32Array>) | null;
+  /** Where streaming replies write (set by serveGtp). */
+  streamOutput: ((text: string) => void) | null = null;
+  private stream: { stop: { stopped: boolean }; done: Promise<void> } | null = null;
 
   constructor(opts: GtpEngineOptions) {
     this.bot = opts.bot;
+    this.ownership = opts.ownership ?? null;
     const parsed = parseRules(opts.rules ?? 'tromp-taylor', true);
     this.game = new Game({ width: 19, rules: parsed.rules, komi: checkKomi(opts.komi ?? parsed.komi ?? 7.5) });
     this.handlers = new Map<string, GtpHandler>([
@@ -63,6 +83,8 @@ export class GtpEngine {
       ['kata-get-rules', (a) => { need(a, 0, 'kata-get-rules'); return rulesToJson(this.game.rules); }],
       ['kata-set-rules', (a) => this.setRules(a.join(' '))],
       ['kata-set-rule', (a) => this.setRule(a)],
+      ['kata-analyze', () => { throw new CommandError('kata-analyze needs a network: start the engine with --model FILE'); }],
+      ['lz-analyze', () => { throw new CommandError('lz-analyze needs a network: start the engine with --model FILE'); }],
     ]);
   }
 
@@ -84,6 +106,36 @@ export class GtpEngine {
    * for lines that are empty or only a comment.
    */
   async handleLine(raw: string): Promise<string | null> {
+    // Any input line, even an empty one, ends a streaming reply first (as KataGo's analysis does).
+    const ended = await this.stopStream();
+    const reply = await this.replyTo(raw);
+    return ended || reply !== null ? ended + (reply ?? '') : null;
+  }
+
+  /** Ends a running streaming reply: returns the blank line that closes it, or '' when none runs. */
+  async stopStream(): Promise<string> {
+    const s = this.stream;
+    if (!s) return '';
+    s.stop.stopped = true;
+    await s.done;
+    this.stream = null;
+    return '\n';
+  }
+
+  private startStream(stream: GtpStream): void {
+    const write = this.streamOutput;
+    if (!write) throw new CommandError('this command streams its reply and needs the GTP server (serveGtp) to write it');
+    const stop = { stopped: false };
+    // Starts after the "=" header has been written (the header is written when handleLine resolves).
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => stream.run(write, stop))
+      .catch((e: Error) => {
+        process.stderr.write(`glassbox gtp: streaming reply stopped: ${e.message}\n`);
+      });
+    this.stream = { stop, done };
+  }
+
+  private async replyTo(raw: string): Promise<string | null> {
     // GTP preprocessing: drop control characters but tab/newline, tabs become spaces, strip comments.
     let line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').replace(/\t/g, ' ');
     const hash = line.indexOf('#');
@@ -99,6 +151,10 @@ export class GtpEngine {
     if (!handler) return `?${id} unknown command\n\n`;
     try {
       const body = await handler(words);
+      if (body instanceof GtpStream) {
+        this.startStream(body);
+        return `=${id}\n`;
+      }
       // A blank line ends a reply, so a body may not contain one.
       return `=${id} ${body.replace(/\n\s*\n/g, '\n')}\n\n`;
     } catch (e) {
@@ -146,27 +202,47 @@ export class GtpEngine {
     return move === PASS ? 'pass' : toGtpVertex(this.game.board.pointOf(move), this.game.height);
   }
 
-  /** Stones that are unconditionally dead: inside the opponent's pass-alive area (Benson). */
-  private deadStones(): number[] {
-    const area = passAliveArea(this.game.board, this.game.rules.suicide);
-    return [...stonesInArea(this.game.board, area, BLACK), ...stonesInArea(this.game.board, area, WHITE)];
+  /**
+   * Dead stones: with an ownership source, stones whose point the opponent more likely owns (ownership
+   * from the stone's colour < 0); otherwise the unconditionally dead ones, inside the opponent's
+   * pass-alive area (Benson).
+   */
+  private async deadStones(): Promise<number[]> {
+    const b = this.game.board;
+    if (this.ownership) {
+      const own = await this.ownership(this.game);
+      const dead: number[] = [];
+      for (let y = 0; y < b.height; y++) {
+        for (let x = 0; x < b.width; x++) {
+          const loc = b.loc(x, y);
+          const s = b.stones[loc];
+          if ((s === WHITE && own[y * b.width + x] < 0) || (s === BLACK && own[y * b.width + x] > 0)) dead.push(loc);
+        }
+      }
+      return dead;
+    }
+    const area = passAliveArea(b, this.game.rules.suicide);
+    return [...stonesInArea(b, area, BLACK), ...stonesInArea(b, area, WHITE)];
   }
 
   /**
-   * Area rules: exact Tromp-Taylor score of the position (nothing removed). Territory rules: stones
-   * inside the opponent's pass-alive area are removed as prisoners, then territory plus prisoners.
+   * With an ownership source (a network): the stones final_status_list calls dead are removed as
+   * prisoners, then the position is scored by its rules. Without: area rules = exact Tromp-Taylor score
+   * of the position (nothing removed); territory rules remove the stones inside the opponent's
+   * pass-alive area, then territory plus prisoners.
    */
-  private finalScore(): string {
-    const dead = this.game.rules.scoring === 'TERRITORY' ? this.deadStones() : [];
+  private async finalScore(): Promise<string> {
+    const dead = this.ownership || this.game.rules.scoring === 'TERRITORY' ? await this.deadStones() : [];
     return scoreGame(this.game, dead).result;
   }
 
-  private finalStatusList(a: string[]): string {
+  /** alive / dead as deadStones() decides; seki is always empty (no seki detection). */
+  private async finalStatusList(a: string[]): Promise<string> {
     need(a, 1, 'final_status_list alive|dead|seki');
     const status = a[0].toLowerCase();
     if (!['alive', 'dead', 'seki'].includes(status)) throw new CommandError(`unknown status '${a[0]}': expected alive, dead or seki`);
     if (status === 'seki') return '';
-    const dead = new Set(this.deadStones());
+    const dead = new Set(await this.deadStones());
     const b = this.game.board;
     const out: string[] = [];
     for (let y = 0; y < b.height; y++) {
