@@ -1,6 +1,7 @@
 // Activation functions as plain tensor functions, plus a by-name lookup for configurable layers.
 import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
+import { nativeGelu } from '../engine/native/fused-ops.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -11,16 +12,20 @@ export const sigmoid: ActivationFn = (x) => tf.sigmoid(x);
 /** x * sigmoid(x) (also called swish). */
 export const silu: ActivationFn = (x) => tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
 
-/** Exact GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)). */
+/** Exact GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)); one fused kernel on the native backend. */
 export const gelu: ActivationFn = (x) =>
-  tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+  nativeGelu(x, 'none') ?? tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
 
 const GELU_TANH_SCALE = Math.sqrt(2 / Math.PI);
 
-/** GELU's tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+/**
+ * GELU's tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); one fused kernel
+ * on the native backend.
+ */
 export const geluTanh: ActivationFn = (x) =>
-  tf.tidy(() => {
-    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_TANH_SCALE);
+  nativeGelu(x, 'tanh') ?? tf.tidy(() => {
+    const cube = tf.mul(tf.mul(x, x), x);
+    const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_TANH_SCALE);
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
   });
 

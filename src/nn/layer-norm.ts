@@ -2,6 +2,7 @@
 import { tf } from '../engine/tfjs.js';
 import type { Tensor, Variable } from '../engine/tfjs.js';
 import { Module } from './module.js';
+import { nativeLayerNorm } from '../engine/native/fused-ops.js';
 import { ones, zeros } from './init.js';
 import { checkPositiveInt } from './linear.js';
 
@@ -33,6 +34,10 @@ export class LayerNorm extends Module {
     const k = this.normalizedShape.length;
     if (x.rank < k || !tf.util.arraysEqual(x.shape.slice(x.rank - k), this.normalizedShape)) {
       throw new Error(`LayerNorm: input's trailing axes must be [${this.normalizedShape.join(', ')}], got shape [${x.shape.join(', ')}]`);
+    }
+    if (this.weight && this.bias) {
+      const fused = nativeLayerNorm(x, this.weight, this.bias, this.weight.size, this.eps);
+      if (fused) return fused;
     }
     return tf.tidy(() => {
       const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);

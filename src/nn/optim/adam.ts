@@ -4,6 +4,7 @@
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   p = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 import type { Variable } from '../../engine/tfjs.js';
+import { nativeAdamUpdate } from '../../engine/native/fused.js';
 import { Optimizer, checkRange, type BaseOptions, type ParamGroup, type Slot } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptions {
@@ -42,6 +43,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const l2 = this.decoupled ? 0 : weightDecay;
     const stepSize = lr / (1 - beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    if (nativeAdamUpdate(p, g, m, v, out, { beta1, beta2, eps, stepSize, decay, l2, bc2Sqrt })) return;
     const n = p.length;
     for (let i = 0; i < n; i++) {
       const gi = g[i] + l2 * p[i];

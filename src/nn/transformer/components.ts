@@ -12,6 +12,7 @@ import { normal, ones, zeros } from '../init.js';
 import type { ActivationFn } from '../activations.js';
 import { activationFor, type TransformerConfig } from './config.js';
 import type { HookRun } from './hooks.js';
+import { nativeLayerNorm } from '../../engine/native/fused-ops.js';
 import type { KvCache } from './kv-cache.js';
 
 /** Draws a weight matrix: N(0, initStd) for a fresh model, zeros when weights will be loaded. */
@@ -72,6 +73,11 @@ export class HookedLayerNorm extends Module {
   /** Normalises over the last axis; `prefix` is e.g. `blocks.0.ln1`. */
   forward(x: Tensor, run: HookRun, prefix: string): Tensor {
     if (this.cfg.normalizationType === null) return x;
+    if (this.w && this.b && !run.observes(`${prefix}.hook_scale`)) {
+      // One fused kernel when nothing needs the scale as a separate activation.
+      const fused = nativeLayerNorm(x, this.w, this.b, this.cfg.dModel, this.cfg.eps);
+      if (fused) return run.point(`${prefix}.hook_normalized`, fused);
+    }
     const centered = tf.sub(x, tf.mean(x, -1, true));
     const scale = run.point(`${prefix}.hook_scale`, tf.sqrt(tf.add(tf.mean(tf.square(centered), -1, true), this.cfg.eps)));
     let y = tf.div(centered, scale);

@@ -106,6 +106,11 @@ export class HookRun {
     return this.fwd.has(name) || this.bwd.has(name) || this.cacheNames.has(name);
   }
 
+  /** True when anything sees the activation at `name`: a hook, a named cache entry or the cache filter. */
+  observes(name: string): boolean {
+    return this.wants(name) || (this.cacheFilter?.(name) ?? false);
+  }
+
   /** Passes `act` through the hook point `name`: forward hooks, backward hooks, cache. */
   point(name: string, act: Tensor): Tensor {
     const ctx: HookContext = { name, layer: layerOfHook(name), store: this.store };
