@@ -53,7 +53,9 @@ export function benchPatching(o: { shape?: PatchingBenchShape; reps?: number; lo
   const rng = new Rng(1);
   const tokens = Array.from({ length: batch }, () => Array.from({ length: seq }, () => rng.int(dVocab)));
   const corrupt = Array.from({ length: batch }, () => Array.from({ length: seq }, () => rng.int(dVocab)));
-  const patch = pm.sourceActivations(corrupt);
+  const acts = pm.sourceActivations(corrupt);
+  const patch = pm.preparePatch(acts); // prepared once per batch, as discovery and curves do
+  acts.dispose();
   const E = pm.graph.edgeCount;
   const masks = pm.maskTensors(new Float32Array(E).fill(1));
   const params = model.namedParameters().map(([, p]) => p);

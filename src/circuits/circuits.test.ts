@@ -78,8 +78,8 @@ test('task generators: equal lengths, answers right by construction', () => {
   const rng = new Rng(4);
   for (const name of Object.keys(TASKS)) {
     const task = taskByName(name);
-    const ds = task.generate(rng, 40);
-    assert.equal(ds.prompts.length, 40);
+    const ds = task.generate(rng, 400);
+    assert.equal(ds.prompts.length, 400);
     for (const p of ds.prompts) {
       assert.equal(p.clean.length, task.seqLen, name);
       assert.equal(p.corrupt.length, task.seqLen, name);

@@ -11,7 +11,7 @@ import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
 import type { Ablation } from './ablations.js';
 import { lastPosition, type Metric } from './metrics.js';
-import type { PatchableModel, Tokens } from './patchable-model.js';
+import type { PatchableModel, PatchValues, Tokens } from './patchable-model.js';
 import { batches, type CircuitDataset, type Prompt } from './tasks/dataset.js';
 
 export type Direction = 'ablate' | 'restore';
@@ -20,8 +20,8 @@ export type PatchSet = 'circuit' | 'complement';
 export interface PreparedBatch {
   prompts: Prompt[];
   base: Tokens;
-  /** Activations patched into patched edges [S, batch, pos, d]. */
-  patch: Tensor;
+  /** Activations patched into patched edges (prepared once, reused by every pass). */
+  patch: PatchValues;
   /** Full model's last-position logits on clean and corrupt prompts [batch, vocab]. */
   clean: Tensor;
   corrupt: Tensor;
@@ -48,13 +48,15 @@ export function prepareBatches(pm: PatchableModel, dataset: CircuitDataset, abla
     const corrupt = prompts.map((p) => p.corrupt);
     const { logits: cleanLogits, sources: cleanSources } = pm.runWithSources(clean);
     const corruptFull = pm.forward(corrupt);
+    const values = direction === 'ablate' ? ablation.valuesFor(prompts) : cleanSources;
     const out: PreparedBatch = {
       prompts,
       base: direction === 'ablate' ? clean : corrupt,
-      patch: direction === 'ablate' ? ablation.valuesFor(prompts) : cleanSources,
+      patch: pm.preparePatch(values),
       clean: tf.keep(lastPosition(cleanLogits)),
       corrupt: tf.keep(lastPosition(corruptFull)),
     };
+    values.dispose();
     if (direction === 'ablate') cleanSources.dispose();
     cleanLogits.dispose();
     corruptFull.dispose();

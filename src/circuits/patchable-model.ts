@@ -83,94 +83,137 @@ export class PatchableModel {
   }
 
   /**
-   * Logits of a run on `tokens` where each edge carries  mask * patch + (1 - mask) * current.
-   * `patch` is [S, batch, pos, d]; `masks` are per-group tensors (see maskTensors). Differentiable
-   * with respect to `masks` and `patch`.
+   * Patch activations [S, batch, pos, d] split into per-block tensors in the layout the patched
+   * forward pass uses ([batch*pos, k, d] for Resid Start, each block's heads, each MLP). Prepare
+   * once and reuse across passes (curves, integrated-gradient steps); the caller disposes.
    */
-  patchedForward(tokens: Tokens, patch: Tensor, masks: readonly Tensor[]): Tensor {
-    const batch = tokens.length;
-    const seq = tokens[0]?.length ?? 0;
-    const { dModel: d, nLayers, nHeads } = this.cfg;
+  preparePatch(patch: Tensor): PatchValues {
     const S = this.graph.sources.length;
-    const want = [S, batch, seq, d];
-    if (!tf.util.arraysEqual(patch.shape, want)) throw new Error(`patch activations have shape [${patch.shape.join(', ')}], expected [${want.join(', ')}] (sources, batch, pos, dModel)`);
-    if (masks.length !== this.graph.groups.length) throw new Error(`expected ${this.graph.groups.length} mask tensors, got ${masks.length}`);
-    masks.forEach((m, i) => {
-      if (!tf.util.arraysEqual(m.shape, this.graph.groups[i].shape)) throw new Error(`mask ${i} (${this.graph.groups[i].hook}) has shape [${m.shape.join(', ')}], expected [${this.graph.groups[i].shape.join(', ')}]`);
+    if (patch.rank !== 4 || patch.shape[0] !== S || patch.shape[3] !== this.cfg.dModel) {
+      throw new Error(`patch activations have shape [${patch.shape.join(', ')}], expected [${S}, batch, pos, ${this.cfg.dModel}] (sources, batch, pos, dModel)`);
+    }
+    const [, b, p, d] = patch.shape as [number, number, number, number];
+    const blocks = tf.tidy(() => {
+      const out: Tensor[] = [];
+      let row = 0;
+      for (const count of this.sourceBlockSizes()) {
+        const rows = tf.slice(patch, [row, 0, 0, 0], [count, b, p, d]);
+        out.push(count === 1 ? tf.reshape(rows, [b * p, 1, d]) : tf.reshape(tf.transpose(rows, [1, 2, 0, 3]), [b * p, count, d]));
+        row += count;
+      }
+      return out;
     });
-    if (this.graph.seqLen !== null && seq !== this.graph.seqLen) throw new Error(`the graph has per-position edges for ${this.graph.seqLen} positions, the prompts have ${seq}`);
-    const fwd = this.graph.level === 'edge' ? this.edgeHooks(patch, masks, batch, seq, d, nLayers, nHeads) : this.nodeHooks(patch, masks, nHeads);
-    return this.model.runWithHooks(tokens, { fwd });
+    return new PatchValues(blocks, b, p);
   }
 
-  private edgeHooks(patch: Tensor, masks: readonly Tensor[], b: number, p: number, d: number, nLayers: number, h: number): Record<string, ForwardHook> {
+  /** Sources per block, in order: Resid Start, then each block's heads and MLP. */
+  private sourceBlockSizes(): number[] {
+    const sizes = [1];
+    for (let L = 0; L < this.cfg.nLayers; L++) sizes.push(this.cfg.nHeads, ...(this.cfg.attnOnly ? [] : [1]));
+    return sizes;
+  }
+
+  /**
+   * Logits of a run on `tokens` where each edge carries  mask * patch + (1 - mask) * current.
+   * `patch` is [S, batch, pos, d] or prepared (preparePatch); `masks` are per-group tensors (see
+   * maskTensors). Differentiable with respect to `masks`.
+   */
+  patchedForward(tokens: Tokens, patch: Tensor | PatchValues, masks: readonly Tensor[]): Tensor {
+    const values = patch instanceof PatchValues ? patch : this.preparePatch(patch);
+    try {
+      const batch = tokens.length;
+      const seq = tokens[0]?.length ?? 0;
+      if (values.batch !== batch || values.seq !== seq) throw new Error(`patch activations are for batch ${values.batch} x ${values.seq} positions, the tokens are ${batch} x ${seq}`);
+      if (masks.length !== this.graph.groups.length) throw new Error(`expected ${this.graph.groups.length} mask tensors, got ${masks.length}`);
+      masks.forEach((m, i) => {
+        if (!tf.util.arraysEqual(m.shape, this.graph.groups[i].shape)) throw new Error(`mask ${i} (${this.graph.groups[i].hook}) has shape [${m.shape.join(', ')}], expected [${this.graph.groups[i].shape.join(', ')}]`);
+      });
+      if (this.graph.seqLen !== null && seq !== this.graph.seqLen) throw new Error(`the graph has per-position edges for ${this.graph.seqLen} positions, the prompts have ${seq}`);
+      const fwd = this.graph.level === 'edge' ? this.edgeHooks(values, masks) : this.nodeHooks(values, masks);
+      return this.model.runWithHooks(tokens, { fwd });
+    } finally {
+      if (values !== patch) values.dispose();
+    }
+  }
+
+  private edgeHooks(P: PatchValues, masks: readonly Tensor[]): Record<string, ForwardHook> {
     // Source differences are kept position-major, [b*p, sources, d], the layout in which head
     // results arrive ([b, p, h, d]) and destinations want their inputs, so no transposes per layer.
+    // One concatenation per block: the MLP adds its own block's heads with a second product.
+    const { b, p } = { b: P.batch, p: P.seq };
+    const { dModel: d, nLayers, nHeads: h } = this.cfg;
     const bp = b * p;
-    const P = sourceMajorToPositionMajor(patch);
-    const diffs: Tensor[] = [];
-    let stacked: Tensor | null = null;
-    let row = 0;
+    let stacked: Tensor | null = null; // differences of every source before the current block
+    let block: Tensor[] = []; // differences of the current block's sources so far
+    let next = 0;
     const addSource = (cur: Tensor, count: number) => {
-      diffs.push(tf.sub(tf.slice(P, [0, row, 0], [bp, count, d]), tf.reshape(cur, [bp, count, d])));
-      row += count;
-      stacked = null;
+      block.push(tf.sub(P.blocks[next++], tf.reshape(cur, [bp, count, d])));
     };
-    const stack = (): Tensor => {
-      if (!stacked) stacked = diffs.length === 1 ? diffs[0] : tf.concat(diffs, 1);
-      return stacked;
+    const closeBlock = () => {
+      stacked = stacked ? tf.concat([stacked, ...block], 1) : block.length === 1 ? block[0] : tf.concat(block, 1);
+      block = [];
     };
     const perPos = this.graph.seqLen !== null;
     // delta [b, p, cols, d] = sum_s mask[(pos,) s, col] * diff[b, p, s, d]: one batched product.
     // (The mask is broadcast explicitly: tfjs's matMul gradient does not reduce broadcast batch dims.)
-    const delta = (mask: Tensor): Tensor => {
-      const D = stack();
+    const product = (mask: Tensor, D: Tensor): Tensor => {
       const s = D.shape[1] as number;
       const cols = mask.shape[mask.rank - 1] as number;
       if (!perPos) return tf.reshape(tf.matMul(tf.broadcastTo(tf.reshape(mask, [1, s, cols]), [bp, s, cols]), D, true, false), [b, p, cols, d]);
       const M = tf.broadcastTo(tf.reshape(mask, [1, p, s, cols]), [b, p, s, cols]);
       return tf.matMul(M, tf.reshape(D, [b, p, s, d]), true, false);
     };
+    /** Rows [from, from + n) of a mask, on its source axis. */
+    const rows = (mask: Tensor, from: number, n: number) => (perPos ? tf.slice(mask, [0, from, 0], [-1, n, -1]) : tf.slice(mask, [from, 0], [n, -1]));
     const fwd: Record<string, ForwardHook> = {};
-    fwd['blocks.0.hook_resid_pre'] = (a) => void addSource(a, 1);
+    fwd['blocks.0.hook_resid_pre'] = (a) => {
+      addSource(a, 1);
+      closeBlock();
+    };
     let g = 0;
     for (let L = 0; L < nLayers; L++) {
       const attnMask = masks[g++];
       if (this.graph.separateQkv) {
-        // One product per input kind, on the mask's Q, K or V columns (slicing the small mask
-        // rather than the [b, p, 3h, d] result).
-        const part = (i: number) => (a: Tensor) => tf.add(a, delta(tf.slice(attnMask, perPos ? [0, 0, i * h] : [0, i * h], perPos ? [-1, -1, h] : [-1, h])));
+        // One product per input kind, on the mask's Q, K or V columns.
+        const part = (i: number) => (a: Tensor) => tf.add(a, product(tf.slice(attnMask, perPos ? [0, 0, i * h] : [0, i * h], perPos ? [-1, -1, h] : [-1, h]), stacked!));
         fwd[`blocks.${L}.hook_q_input`] = part(0);
         fwd[`blocks.${L}.hook_k_input`] = part(1);
         fwd[`blocks.${L}.hook_v_input`] = part(2);
       } else {
-        fwd[`blocks.${L}.hook_attn_in`] = (a) => tf.add(a, delta(attnMask));
+        fwd[`blocks.${L}.hook_attn_in`] = (a) => tf.add(a, product(attnMask, stacked!));
       }
-      fwd[`blocks.${L}.attn.hook_result`] = (a) => void addSource(a, h);
+      fwd[`blocks.${L}.attn.hook_result`] = (a) => {
+        addSource(a, h);
+        if (this.cfg.attnOnly) closeBlock();
+      };
       if (!this.cfg.attnOnly) {
         const mlpMask = masks[g++];
-        fwd[`blocks.${L}.hook_mlp_in`] = (a) => tf.add(a, tf.reshape(delta(mlpMask), [b, p, d]));
-        fwd[`blocks.${L}.hook_mlp_out`] = (a) => void addSource(a, 1);
+        fwd[`blocks.${L}.hook_mlp_in`] = (a) => {
+          const before = stacked!.shape[1] as number;
+          const delta = tf.add(product(rows(mlpMask, 0, before), stacked!), product(rows(mlpMask, before, h), block[0]));
+          return tf.add(a, tf.reshape(delta, [b, p, d]));
+        };
+        fwd[`blocks.${L}.hook_mlp_out`] = (a) => {
+          addSource(a, 1);
+          closeBlock();
+        };
       }
     }
     const endMask = masks[g++];
-    fwd[`blocks.${nLayers - 1}.hook_resid_post`] = (a) => tf.add(a, tf.reshape(delta(endMask), [b, p, d]));
+    fwd[`blocks.${nLayers - 1}.hook_resid_post`] = (a) => tf.add(a, tf.reshape(product(endMask, stacked!), [b, p, d]));
     return fwd;
   }
 
-  private nodeHooks(patch: Tensor, masks: readonly Tensor[], h: number): Record<string, ForwardHook> {
+  private nodeHooks(P: PatchValues, masks: readonly Tensor[]): Record<string, ForwardHook> {
     const perPos = this.graph.seqLen !== null;
-    const [, b, p, d] = patch.shape as [number, number, number, number];
-    const P = sourceMajorToPositionMajor(patch);
-    let row = 0;
+    const p = P.seq;
     let g = 0;
     const fwd: Record<string, ForwardHook> = {};
     const replace = (name: string, count: number) => {
-      const mask = masks[g++];
-      const first = row;
-      row += count;
+      const mask = masks[g];
+      const values = P.blocks[g++];
       fwd[name] = (a) => {
-        const Pa = tf.reshape(tf.slice(P, [0, first, 0], [b * p, count, d]), a.shape);
+        const Pa = tf.reshape(values, a.shape);
         // mask [1, count] or [p, 1, count] -> broadcastable to a.
         const m = perPos ? tf.reshape(mask, count === 1 ? [1, p, 1] : [1, p, count, 1]) : tf.reshape(mask, count === 1 ? [1, 1, 1] : [1, 1, count, 1]);
         return tf.add(a, tf.mul(m, tf.sub(Pa, a)));
@@ -178,15 +221,18 @@ export class PatchableModel {
     };
     replace('blocks.0.hook_resid_pre', 1);
     for (let L = 0; L < this.cfg.nLayers; L++) {
-      replace(`blocks.${L}.attn.hook_result`, h);
+      replace(`blocks.${L}.attn.hook_result`, this.cfg.nHeads);
       if (!this.cfg.attnOnly) replace(`blocks.${L}.hook_mlp_out`, 1);
     }
     return fwd;
   }
 }
 
-/** [S, b, p, d] -> [b*p, S, d]. */
-function sourceMajorToPositionMajor(t: Tensor): Tensor {
-  const [S, b, p, d] = t.shape as [number, number, number, number];
-  return tf.reshape(tf.transpose(t, [1, 2, 0, 3]), [b * p, S, d]);
+/** Patch activations split by source block (see PatchableModel.preparePatch). */
+export class PatchValues {
+  constructor(readonly blocks: Tensor[], readonly batch: number, readonly seq: number) {}
+
+  dispose(): void {
+    for (const t of this.blocks) t.dispose();
+  }
 }

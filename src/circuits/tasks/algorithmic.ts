@@ -14,7 +14,7 @@ export function maxTask(length = 5): CircuitTask {
       if (xs.filter((x) => x === m).length !== 1) continue;
       const rest = xs.filter((x) => x !== m);
       const second = Math.max(...rest);
-      if (second < 0 || m - second < 1) continue;
+      if (second < 1) continue; // the corrupt maximum must be lowered below the second largest
       const at = xs.indexOf(m);
       const corrupt = xs.slice();
       corrupt[at] = rng.int(second); // strictly below the second largest
