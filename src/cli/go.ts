@@ -8,7 +8,7 @@ import { registerKataGoCommands } from '../go/katago/gtp-commands.js';
 import { PASSING_BEHAVIORS, type PassingBehavior } from '../go/search/params.js';
 import { runMatchCommand } from '../go/match-run.js';
 import { OwnershipRecorder } from '../go/search/tree-ownership.js';
-import { networkOwnership, registerAnalyzeCommands } from '../go/gtp/analyze-command.js';
+import { registerAnalyzeCommands, searchOwnership } from '../go/gtp/analyze-command.js';
 
 function intOption(name: string, v: string): number {
   if (!/^-?\d+$/.test(v)) throw new Error(`--${name} must be an integer, got '${v}'`);
@@ -29,7 +29,7 @@ export function registerGo(program: Command): void {
     .option('--rules <rules>', 'initial rules: a KataGo preset name (tromp-taylor, chinese, japanese, ...) or JSON', 'tromp-taylor')
     .option('--komi <komi>', "initial komi (default: the rules preset's)")
     .option('--pass-after-pass', 'the random bot passes whenever its opponent has just passed')
-    .option('--model <file>', 'a KataGo network (.bin.gz): adds kata-raw-nn, kata-analyze and lz-analyze, genmove searches with it, final_status_list/final_score use its ownership')
+    .option('--model <file>', 'a KataGo network (.bin.gz): adds kata-raw-nn, kata-analyze and lz-analyze, genmove searches with it, final_status_list/final_score use its search ownership')
     .option('--visits <n>', 'search visits per genmove with --model (1 = raw policy)', '64')
     .option('--threads <n>', 'leaves evaluated per network batch (search "threads", separated by virtual loss)', '1')
     .option('--passing <behavior>', `pass handling: ${PASSING_BEHAVIORS.join(', ')}`, 'standard')
@@ -49,8 +49,8 @@ export function registerGo(program: Command): void {
         ? new KataGoBot(recorder, { visits: positiveInt('visits', opts.visits), params: { numThreads: positiveInt('threads', opts.threads), passingBehavior: opts.passing as PassingBehavior }, seed })
         : null;
       const bot = katagoBot ?? new RandomBot(seed, { passAfterPass: !!opts.passAfterPass });
-      const net = evaluator;
-      const engine = new GtpEngine({ bot, rules: opts.rules, komi, ownership: net ? (game) => networkOwnership(net, game) : undefined });
+      const ownership = recorder && katagoBot ? searchOwnership(recorder, katagoBot.search.params, seed) : undefined;
+      const engine = new GtpEngine({ bot, rules: opts.rules, komi, ownership });
       if (evaluator && katagoBot && recorder) {
         registerKataGoCommands(engine, evaluator);
         registerAnalyzeCommands(engine, katagoBot.search, recorder);

@@ -1,16 +1,15 @@
-// `kata-analyze` and `lz-analyze` for the GTP engine (with a network), and the network's ownership
+// `kata-analyze` and `lz-analyze` for the GTP engine (with a network), and the search's ownership
 // for final_status_list / final_score. Analysis searches the current position (or the given player's,
 // with no history, as genmove does) with the engine's search, in rounds of `numThreads` leaves,
 // yielding to the event loop between rounds so that the next input line can stop it; every interval
 // it writes one report line. There is no visit limit: like KataGo, it searches until stopped. The tree
 // is the genmove search's, so it is reused by a following genmove (as KataGo's is).
 import type { Game } from '../board/game.js';
-import type { Evaluator } from '../katago/evaluator.js';
 import { KataGoHistory } from '../katago/history.js';
-import { NUM_SYMMETRIES } from '../katago/symmetry.js';
 import { rootMoveFilter } from '../search/pass-handling.js';
-import type { MctsSearch } from '../search/search.js';
-import type { OwnershipRecorder } from '../search/tree-ownership.js';
+import type { SearchParams } from '../search/params.js';
+import { MctsSearch } from '../search/search.js';
+import { type OwnershipRecorder, treeOwnership } from '../search/tree-ownership.js';
 import { analysisLine } from './analysis.js';
 import { type AnalyzeArgs, parseAnalyzeArgs } from './analyze-args.js';
 import { type GtpEngine, GtpStream } from './engine.js';
@@ -56,11 +55,20 @@ function analyze(game: Game, search: MctsSearch, recorder: OwnershipRecorder, ar
   });
 }
 
-/** White's ownership per point (y * width + x) from the network, averaged over the 8 symmetries. */
-export async function networkOwnership(evaluator: Evaluator, game: Game): Promise<Float32Array> {
-  const history = KataGoHistory.fromGame(game);
-  const evals = await evaluator.evaluate(Array.from({ length: NUM_SYMMETRIES }, (_, symmetry) => ({ history, symmetry })));
-  const out = new Float32Array(game.width * game.height);
-  for (const e of evals) for (let i = 0; i < out.length; i++) out[i] += e.whiteOwnership[i] / evals.length;
-  return out;
+/**
+ * White's ownership per point (y * width + x) of a game's position as KataGo's final_status_list
+ * estimates it: a fresh search of max(100, 20 x threads) visits (a separate tree, so genmove's is
+ * untouched), averaged over the tree. Null for a finished game: KataGo then scores the position as it
+ * stands, and so does the engine (its rules-based answer).
+ */
+export function searchOwnership(recorder: OwnershipRecorder, params: Partial<SearchParams>, seed: number): (game: Game) => Promise<Float32Array | null> {
+  return async (game) => {
+    const history = KataGoHistory.fromGame(game);
+    if (history.isGameFinished) return null;
+    const threads = params.numThreads ?? 1;
+    const search = new MctsSearch(recorder, { ...params, maxVisits: Math.max(100, 20 * threads), treeReuse: false, rootNoiseEnabled: false }, { seed });
+    search.setPosition(history);
+    await search.search();
+    return Float32Array.from(treeOwnership(search.rootNode!, recorder).mean);
+  };
 }

@@ -63,6 +63,8 @@ test('streaming replies: "=" first, lines until the next input line, then the bl
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(ticks, n, 'no output after the stream was stopped');
   assert.equal(out, Array.from({ length: n }, (_, i) => `tick ${i}\n`).join(''));
+  assert.equal(await e.handleLine('tick'), '=\n');
+  assert.equal(await e.handleLine('stop'), '\n= \n\n', "KataGo's stop");
   // An empty line also ends a stream (and is otherwise ignored).
   assert.equal(await e.handleLine('tick'), '=\n');
   assert.equal(await e.handleLine(''), '\n');
@@ -237,7 +239,7 @@ test('glassbox go gtp --model: kata-analyze streams KataGo-format lines until th
   }
 });
 
-test('glassbox go gtp --model: final_status_list and final_score use the network ownership', { timeout: 300_000 }, async (t) => {
+test('glassbox go gtp --model: final_status_list and final_score use the search ownership; finished games fall back to the rules', { timeout: 300_000 }, async (t) => {
   if (!existsSync(MODEL)) {
     t.skip(`skipped: ${MODEL} not found (the shared KataGo network lives in ../shared/katago next to the repository)`);
     return;
@@ -265,6 +267,20 @@ test('glassbox go gtp --model: final_status_list and final_score use the network
     assert.deepEqual(await e.command('final_status_list seki'), ['= ']);
     // Reference: the same position without the dead stone, scored by area (Tromp-Taylor).
     assert.deepEqual(await e.command('final_score'), [`= ${scoreGame(ref).result}`]);
+    // After two passes the game is over: the engine answers as it does without a network.
+    const plain = new GtpEngine({ bot: new RandomBot(1), rules: 'chinese', komi: 0 });
+    await plain.handleLine('boardsize 9');
+    for (let i = 0; i < blackMoves.length; i++) {
+      await plain.handleLine(`play B ${blackMoves[i]}`);
+      await plain.handleLine(`play W ${whiteMoves[i]}`);
+    }
+    for (const c of ['play B pass', 'play W pass']) {
+      assert.deepEqual(await e.command(c), ['= ']);
+      await plain.handleLine(c);
+    }
+    for (const c of ['final_status_list dead', 'final_status_list alive', 'final_score']) {
+      assert.equal(`${(await e.command(c)).join('\n')}\n\n`, await plain.handleLine(c), c);
+    }
   } finally {
     e.child.kill();
   }

@@ -25,11 +25,12 @@ export interface GtpEngineOptions {
   rules?: string;
   komi?: number;
   /**
-   * White's ownership per point (y * width + x, in [-1, 1]) of a position, e.g. from a network. When
-   * given, final_status_list and final_score treat a stone as dead when its colour's ownership of its
-   * point is negative; otherwise dead stones come from Benson's algorithm.
+   * White's ownership per point (y * width + x, in [-1, 1]) of a position, e.g. from a network search,
+   * or null to fall back. When it gives one, final_status_list and final_score treat a stone as dead
+   * when its colour's ownership of its point is negative; otherwise dead stones come from Benson's
+   * algorithm.
    */
-  ownership?: (game: Game) => Promise<Float32Array>;
+  ownership?: (game: Game) => Promise<Float32Array | null>;
 }
 
 /**
@@ -50,7 +51,7 @@ export class GtpEngine {
   /** Set once `quit` has been answered. */
   quitRequested = false;
   private readonly handlers: Map<string, GtpHandler>;
-  private readonly ownership: ((game: Game) => Promise<Float32Array>) | null;
+  private readonly ownership: ((game: Game) => Promise<Float32Array | null>) | null;
   /** Where streaming replies write (set by serveGtp). */
   streamOutput: ((text: string) => void) | null = null;
   private stream: { stop: { stopped: boolean }; done: Promise<void> } | null = null;
@@ -83,6 +84,8 @@ export class GtpEngine {
       ['kata-get-rules', (a) => { need(a, 0, 'kata-get-rules'); return rulesToJson(this.game.rules); }],
       ['kata-set-rules', (a) => this.setRules(a.join(' '))],
       ['kata-set-rule', (a) => this.setRule(a)],
+      // KataGo's `stop`: any input line ends a streaming reply; this one does nothing else.
+      ['stop', () => ''],
       ['kata-analyze', () => { throw new CommandError('kata-analyze needs a network: start the engine with --model FILE'); }],
       ['lz-analyze', () => { throw new CommandError('lz-analyze needs a network: start the engine with --model FILE'); }],
     ]);
@@ -203,36 +206,44 @@ export class GtpEngine {
   }
 
   /**
-   * Dead stones: with an ownership source, stones whose point the opponent more likely owns (ownership
-   * from the stone's colour < 0); otherwise the unconditionally dead ones, inside the opponent's
-   * pass-alive area (Benson).
+   * Dead stones: with an ownership estimate, stones whose point the opponent more likely owns (ownership
+   * from the stone's colour < 0); otherwise the unconditionally dead ones (bensonDead).
    */
   private async deadStones(): Promise<number[]> {
+    const own = this.ownership ? await this.ownership(this.game) : null;
+    return own ? this.deadByOwnership(own) : this.bensonDead();
+  }
+
+  private deadByOwnership(whiteOwnership: Float32Array): number[] {
     const b = this.game.board;
-    if (this.ownership) {
-      const own = await this.ownership(this.game);
-      const dead: number[] = [];
-      for (let y = 0; y < b.height; y++) {
-        for (let x = 0; x < b.width; x++) {
-          const loc = b.loc(x, y);
-          const s = b.stones[loc];
-          if ((s === WHITE && own[y * b.width + x] < 0) || (s === BLACK && own[y * b.width + x] > 0)) dead.push(loc);
-        }
+    const dead: number[] = [];
+    for (let y = 0; y < b.height; y++) {
+      for (let x = 0; x < b.width; x++) {
+        const loc = b.loc(x, y);
+        const s = b.stones[loc];
+        const o = whiteOwnership[y * b.width + x];
+        if ((s === WHITE && o < 0) || (s === BLACK && o > 0)) dead.push(loc);
       }
-      return dead;
     }
+    return dead;
+  }
+
+  /** Stones inside the opponent's pass-alive area (Benson): unconditionally dead. */
+  private bensonDead(): number[] {
+    const b = this.game.board;
     const area = passAliveArea(b, this.game.rules.suicide);
     return [...stonesInArea(b, area, BLACK), ...stonesInArea(b, area, WHITE)];
   }
 
   /**
-   * With an ownership source (a network): the stones final_status_list calls dead are removed as
-   * prisoners, then the position is scored by its rules. Without: area rules = exact Tromp-Taylor score
-   * of the position (nothing removed); territory rules remove the stones inside the opponent's
-   * pass-alive area, then territory plus prisoners.
+   * With an ownership estimate (a network search, unfinished games): the stones final_status_list calls
+   * dead are removed as prisoners, then the position is scored by its rules. Otherwise: area rules =
+   * exact Tromp-Taylor score of the position (nothing removed); territory rules remove the stones inside
+   * the opponent's pass-alive area, then territory plus prisoners.
    */
   private async finalScore(): Promise<string> {
-    const dead = this.ownership || this.game.rules.scoring === 'TERRITORY' ? await this.deadStones() : [];
+    const own = this.ownership ? await this.ownership(this.game) : null;
+    const dead = own ? this.deadByOwnership(own) : this.game.rules.scoring === 'TERRITORY' ? this.bensonDead() : [];
     return scoreGame(this.game, dead).result;
   }
 
