@@ -22,11 +22,15 @@ export const ANALYSIS_PV_LEN = 13;
 const LCB_STDEVS = 5;
 const MIN_VISITS_FOR_LCB = 3;
 
-/** Formats like C++ ostream's default (6 significant digits, no trailing zeros). */
+/** Formats like C++ ostream's default, i.e. printf %g: 6 significant digits, no trailing zeros, e+NN exponents. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  if (x === 0) return '0';
-  return String(Number(x.toPrecision(6)));
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const strip = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  const [mantissa, e] = x.toExponential(5).split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${strip(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return strip(x.toFixed(5 - exp));
 }
 
 interface Row {

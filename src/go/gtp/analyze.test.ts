@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GtpEngine, GtpStream } from './engine.js';
 import { parseAnalyzeArgs } from './analyze-args.js';
+import { fmt } from './analysis.js';
 import { RandomBot } from '../bots/random.js';
 import { Game } from '../board/game.js';
 import { parseColor, parseGtpVertex } from '../board/coords.js';
@@ -34,6 +35,17 @@ test('analyze arguments parse as KataGo parses them; malformed ones are clear er
   ];
   for (const [args, re] of bad) assert.throws(() => parseAnalyzeArgs('kata', args), (e: Error) => /^Could not parse analyze arguments/.test(e.message) && re.test(e.message), args.join(' '));
   assert.throws(() => parseAnalyzeArgs('lz', ['ownership', 'true']), /unknown key 'ownership'/, 'ownership is kata-analyze only');
+});
+
+test('numbers print as KataGo (C++ ostream / printf %g) prints them', (t) => {
+  const xs = [0.4800184, -0.0408357, 24.70583, 1, 7, 0.5, 1e-7, -3.2e-5, 0.0001, 123456.7, 1234567, 999999.6, -0.000123456789, 0.1 + 0.2, 2.5e21, -1, 0];
+  const mine = xs.map(fmt);
+  const py = spawnSync('/usr/bin/python3', ['-c', `import sys\nfor a in sys.argv[1:]: print('%g' % float(a))`, ...xs.map(String)], { encoding: 'utf8' });
+  if (py.status !== 0) {
+    t.skip(`skipped: /usr/bin/python3 not available (${py.error?.message ?? py.stderr})`);
+    return;
+  }
+  assert.deepEqual(mine, py.stdout.trim().split('\n'));
 });
 
 test('without a network, kata-analyze and lz-analyze answer a GTP error and the engine continues', async () => {
