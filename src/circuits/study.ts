@@ -4,12 +4,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
-import { createRun, writeResults, writeReport, text, table, plot, lineChart, keyValues, progressBar, type ProgressBar, type ReportBlock } from '../report/index.js';
+import { createRun, writeResults, writeReport, text, table, plot, lineChart, barChart, keyValues, progressBar, type ProgressBar, type ReportBlock } from '../report/index.js';
 import type { HookedTransformer } from '../nn/transformer/index.js';
-import { makeAblation } from './ablations.js';
+import { ABLATION_NAMES, makeAblation } from './ablations.js';
 import { algorithmByName } from './algorithms/index.js';
 import { checkDirection, checkPatchSet, disposeBatches, prepareBatches, type Direction, type PatchSet } from './evaluate.js';
-import { evaluateCircuit, faithfulnessCurve, rankEdges, type CurveSizes } from './faithfulness.js';
+import { evaluateCircuit, faithfulnessCurve, rankEdges, type CircuitEvaluation, type CurveSizes } from './faithfulness.js';
 import type { GraphOptions } from './graph.js';
 import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
@@ -236,6 +236,52 @@ export async function runDiscover(o: CircuitRunOptions & { algorithm: string; si
     sections: [
       { title: 'Faithfulness curve', blocks: [plot(lineChart({ series: [{ name: metric.name, x: curve.points.map((p) => p.edges), y: curve.points.map((p) => p.mean) }], xTitle: 'edges in circuit (highest |score| first)', yTitle: metric.name })), keyValues({ 'area under the curve (x = fraction of edges)': curve.area })] },
       { title: 'Top edges', blocks: [plot(circuitPlotSpec(pm.graph, scores, { edges: top })), svgNote('circuit.svg'), table(['edge', 'score'], top.map((i) => [pm.graph.edges[i].name, scores[i]]))] },
+    ],
+  });
+  pm.model.dispose();
+  return summary;
+}
+
+/**
+ * One edge set under every ablation, in both directions where defined (restore: resample only):
+ * the faithfulness numbers side by side, to show how much they move with the method.
+ */
+export async function runAblationComparison(o: CircuitRunOptions & { edges: string; top?: number }): Promise<Record<string, unknown>> {
+  const run = createRun(o.out, { seed: o.seed ?? 0 });
+  const l = loadForRun(o, 100);
+  const { pm, dataset } = l;
+  const { names } = readEdgeFile(o.edges, o.top);
+  const circuit = pm.graph.maskOf(pm.graph.indicesOf(names));
+  const metric = metricByName(o.metric ?? 'logit-diff');
+  const settings = [
+    ...ABLATION_NAMES.map((a) => ({ ablation: a, direction: 'ablate' as Direction, set: 'complement' as PatchSet })),
+    { ablation: 'resample', direction: 'restore' as Direction, set: 'circuit' as PatchSet },
+  ];
+  const rows: ({ ablation: string; direction: Direction; set: PatchSet } & CircuitEvaluation)[] = [];
+  for (const st of settings) {
+    const ablation = makeAblation(st.ablation, pm, dataset);
+    const prepared = prepareBatches(pm, dataset, ablation, st.direction, o.batchSize ?? 32);
+    try {
+      rows.push({ ...st, ...evaluateCircuit(pm, prepared, circuit, st.set, metric) });
+    } finally {
+      disposeBatches(prepared);
+      ablation.dispose();
+    }
+  }
+  const key = (r: { ablation: string; direction: string }) => `${r.ablation}/${r.direction}`;
+  const summary = { metric: metric.name, edges: names.length, normalized: Object.fromEntries(rows.map((r) => [key(r), r.normalized])), ratioOfAverages: Object.fromEntries(rows.map((r) => [key(r), r.ratioOfAverages])), averageOfRatios: Object.fromEntries(rows.map((r) => [key(r), r.averageOfRatios])) };
+  writeResults(run.outDir, { summary, settings: rows, edges: names, config: runConfig(o, l, 'all', metric.name) });
+  await writeReport(run.outDir, {
+    title: `Faithfulness across ablations: ${dataset.name}`,
+    intro: `One circuit of ${names.length} edges (of ${pm.graph.edgeCount}), metric ${metric.name}, ${dataset.prompts.length} prompts, under every ablation ("ablate": clean prompts with everything outside the circuit ablated; "restore": corrupt prompts with the circuit's edges restored to clean activations).`,
+    sections: [
+      {
+        title: 'Faithfulness by method',
+        blocks: [
+          table(['ablation', 'direction', 'circuit', 'full model', 'empty circuit', '% of full (ratio of averages)', '% of full (average of ratios)', 'normalized'], rows.map((r) => [r.ablation, r.direction, r.circuit, r.fullModel, r.emptyCircuit, r.ratioOfAverages, r.averageOfRatios, r.normalized])),
+          plot(barChart({ categories: rows.map(key), groups: [{ name: 'normalized faithfulness', values: rows.map((r) => r.normalized ?? NaN) }], xTitle: 'ablation / direction', yTitle: 'normalized' })),
+        ],
+      },
     ],
   });
   pm.model.dispose();

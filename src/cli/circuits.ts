@@ -7,7 +7,7 @@ import { ABLATION_NAMES } from '../circuits/ablations.js';
 import { ALGORITHMS } from '../circuits/algorithms/index.js';
 import { METRICS } from '../circuits/metrics.js';
 import { TASKS, taskByName, datasetToJson } from '../circuits/tasks/index.js';
-import { runDiscover, runFaithfulness, runTrainModel, type CircuitRunOptions } from '../circuits/study.js';
+import { runAblationComparison, runDiscover, runFaithfulness, runTrainModel, type CircuitRunOptions } from '../circuits/study.js';
 import type { CurveSizes } from '../circuits/faithfulness.js';
 
 function int(flag: string, v: string | undefined, min = 1): number | undefined {
@@ -126,6 +126,13 @@ export function registerCircuits(program: Command): void {
     .action(async (o: Opts) => {
       await initBackend();
       print(await runFaithfulness({ ...commonOptions(o), edges: o.edges as string, top: int('--top', o.top as string | undefined, 0) }));
+    });
+  common(c.command('compare-ablations').description('evaluate one edge set under every ablation (and restore-from-corrupt): the faithfulness numbers side by side'))
+    .requiredOption('--edges <file>', 'JSON edge list, {"edges": [...]}, or {"scores": {...}} with --top')
+    .option('--top <k>', 'with a scores file: the K highest-|score| edges')
+    .action(async (o: Opts) => {
+      await initBackend();
+      print(await runAblationComparison({ ...commonOptions(o), edges: o.edges as string, top: int('--top', o.top as string | undefined, 0) }));
     });
   common(c.command('discover').description('score every edge with a discovery algorithm; writes edge-scores.json, the faithfulness curve (results.json) and report.html'))
     .option('--algorithm <name>', `${Object.keys(ALGORITHMS).join(' | ')}`, 'eap')
