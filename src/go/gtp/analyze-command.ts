@@ -62,13 +62,18 @@ function analyze(game: Game, search: MctsSearch, recorder: OwnershipRecorder, ar
  * stands, and so does the engine (its rules-based answer).
  */
 export function searchOwnership(recorder: OwnershipRecorder, params: Partial<SearchParams>, seed: number): (game: Game) => Promise<Float32Array | null> {
+  // The last answer, for the same game (final_status_list dead, alive and final_score in a row).
+  let last: { key: string; ownership: Float32Array } | null = null;
   return async (game) => {
     const history = KataGoHistory.fromGame(game);
     if (history.isGameFinished) return null;
+    const key = JSON.stringify([game.width, game.height, game.komi, game.rules, game.toMove, game.board.hashLo, game.board.hashHi, game.moves]);
+    if (last?.key === key) return last.ownership;
     const threads = params.numThreads ?? 1;
     const search = new MctsSearch(recorder, { ...params, maxVisits: Math.max(100, 20 * threads), treeReuse: false, rootNoiseEnabled: false }, { seed });
     search.setPosition(history);
     await search.search();
-    return Float32Array.from(treeOwnership(search.rootNode!, recorder).mean);
+    last = { key, ownership: Float32Array.from(treeOwnership(search.rootNode!, recorder).mean) };
+    return last.ownership;
   };
 }
