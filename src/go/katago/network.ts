@@ -1,6 +1,9 @@
 // The KataGo residual network as tf ops (NHWC): trunk with global-pooling blocks, policy head (board
 // logits plus a pass logit), value head (win/loss/no-result logits, score outputs, ownership logits).
-// Batch norms are folded into per-channel scale and bias at load time. Outputs are raw network outputs
+// Batch norms are folded into per-channel scale and bias at load time; a norm that directly follows
+// a convolution is folded further into that convolution's filter and a bias, so conv, bias and
+// ReLU run as one fused conv2d (and a bias added between them, as in global-pooling blocks, is
+// scaled by the norm through its matrix). Outputs are raw network outputs
 // from the perspective of the player to move; evaluator.ts turns them into probabilities.
 //
 // When the input is padded beyond the board (a fixed-size tensor holding a smaller board), channel 0
@@ -17,6 +20,16 @@ type T2 = ReturnType<typeof tf.tensor2d>;
 
 interface Conv { filter: T4; dilation: [number, number] }
 interface Norm { scale: Tensor; bias: Tensor }
+/** A convolution with the following norm folded in: conv(x, filter * scale) + bias. */
+interface FoldedConv { filter: T4; bias: Tensor; dilation: [number, number] }
+
+/** Weights [..., out] with every output channel multiplied by scale[out]. */
+function scaleColumns(weights: Float32Array, scale: Float32Array): Float32Array {
+  const out = new Float32Array(weights.length);
+  const n = scale.length;
+  for (let i = 0; i < weights.length; i++) out[i] = weights[i] * scale[i % n];
+  return out;
+}
 
 /** Raw outputs for a batch (all from the perspective of the player to move). */
 export interface RawNetOutput {
@@ -44,6 +57,9 @@ export class KataGoNetwork {
   private readonly convs = new Map<ConvLayer, Conv>();
   private readonly norms = new Map<NormLayer, Norm>();
   private readonly mats = new Map<MatMulLayer | BiasLayer, Tensor>();
+  private readonly folded = new Map<ConvLayer, FoldedConv>();
+  /** Matrices whose output feeds a norm, with that norm's scale folded in. */
+  private readonly scaledMats = new Map<MatMulLayer, T2>();
   private disposed = false;
 
   constructor(model: KataGoModel) {
@@ -71,6 +87,40 @@ export class KataGoNetwork {
     visit(model.trunk);
     visit(model.policyHead);
     visit(model.valueHead);
+    const foldBlocks = (blocks: ResidualBlock[]): void => {
+      for (const b of blocks) {
+        if (b.kind === 'ordinary') this.fold(b.regularConv, b.midNorm);
+        else if (b.kind === 'gpool') {
+          this.fold(b.regularConv, b.midNorm);
+          this.fold(b.gpoolConv, b.gpoolNorm);
+          this.scaleMat(b.gpoolToBias, b.midNorm);
+        } else foldBlocks(b.blocks);
+      }
+    };
+    foldBlocks(model.trunk.blocks);
+    const ph = model.policyHead, vh = model.valueHead;
+    this.fold(ph.p1Conv, ph.p1Norm);
+    this.fold(ph.g1Conv, ph.g1Norm);
+    this.scaleMat(ph.gpoolToBias, ph.p1Norm);
+    this.fold(vh.v1Conv, vh.v1Norm);
+  }
+
+  private fold(conv: ConvLayer, norm: NormLayer): void {
+    if (conv.outChannels !== norm.channels) {
+      throw new Error(`KataGoNetwork: ${norm.name} has ${norm.channels} channels but follows ${conv.name} with ${conv.outChannels} outputs`);
+    }
+    this.folded.set(conv, {
+      filter: tf.tensor4d(scaleColumns(conv.weights, norm.scale), [conv.kernelY, conv.kernelX, conv.inChannels, conv.outChannels]),
+      bias: tf.tensor1d(norm.bias),
+      dilation: [conv.dilationY, conv.dilationX],
+    });
+  }
+
+  private scaleMat(m: MatMulLayer, norm: NormLayer): void {
+    if (m.outChannels !== norm.channels) {
+      throw new Error(`KataGoNetwork: ${norm.name} has ${norm.channels} channels but ${m.name} has ${m.outChannels} outputs`);
+    }
+    this.scaledMats.set(m, tf.tensor2d(scaleColumns(m.weights, norm.scale), [m.inChannels, m.outChannels]));
   }
 
   dispose(): void {
@@ -79,6 +129,8 @@ export class KataGoNetwork {
     for (const c of this.convs.values()) c.filter.dispose();
     for (const n of this.norms.values()) { n.scale.dispose(); n.bias.dispose(); }
     for (const m of this.mats.values()) m.dispose();
+    for (const f of this.folded.values()) { f.filter.dispose(); f.bias.dispose(); }
+    for (const m of this.scaledMats.values()) m.dispose();
   }
 
   /**
@@ -107,11 +159,9 @@ export class KataGoNetwork {
       trunk = this.normAct(trunk, t.tipNorm, t.tipActivation, ctx);
 
       const ph = m.policyHead;
-      let p1 = this.conv(trunk, ph.p1Conv);
-      const g1 = this.normAct(this.conv(trunk, ph.g1Conv), ph.g1Norm, ph.g1Activation, ctx);
+      const g1 = this.convNormAct(trunk, ph.g1Conv, ph.g1Activation, ctx);
       const g1Pooled = this.globalPool(g1, ctx);
-      p1 = tf.add(p1, this.bias4(tf.matMul(g1Pooled, this.mat(ph.gpoolToBias))));
-      p1 = this.normAct(p1, ph.p1Norm, ph.p1Activation, ctx);
+      const p1 = this.convNormAct(trunk, ph.p1Conv, ph.p1Activation, ctx, tf.matMul(g1Pooled, this.scaledMats.get(ph.gpoolToBias)!));
       const policy4 = this.conv(p1, ph.p2Conv);
       const P = ph.outChannels;
       const policy = tf.reshape(policy4, [batch, height * width, P]);
@@ -121,7 +171,7 @@ export class KataGoNetwork {
       }
 
       const vh = m.valueHead;
-      const v1 = this.normAct(this.conv(trunk, vh.v1Conv), vh.v1Norm, vh.v1Activation, ctx);
+      const v1 = this.convNormAct(trunk, vh.v1Conv, vh.v1Activation, ctx);
       const v1Pooled = this.valuePool(v1, ctx);
       const v2 = this.activate(tf.add(tf.matMul(v1Pooled, this.mat(vh.v2Mul)), this.mat(vh.v2Bias)), vh.v2Activation);
       const value = tf.add(tf.matMul(v2, this.mat(vh.v3Mul)), this.mat(vh.v3Bias));
@@ -174,6 +224,23 @@ export class KataGoNetwork {
     }
   }
 
+  /**
+   * act(norm(conv(x) [+ extra])) for a conv whose norm is folded in; `extra` is [batch, channels]
+   * already multiplied by the norm's scale. One fused conv2d when no extra bias comes between.
+   */
+  private convNormAct(x: Tensor, layer: ConvLayer, a: Activation, ctx: Ctx, extra?: Tensor): T4 {
+    const f = this.folded.get(layer)!;
+    let y: Tensor;
+    if (!extra && (a === 'relu' || a === 'identity')) {
+      y = tf.fused.conv2d({ x: x as T4, filter: f.filter, strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: f.dilation, bias: f.bias, activation: a === 'relu' ? 'relu' : 'linear' });
+    } else {
+      y = tf.conv2d(x as T4, f.filter, 1, 'same', 'NHWC', f.dilation);
+      y = this.activate(tf.add(y, extra ? tf.add(this.bias4(extra), f.bias) : f.bias), a);
+    }
+    if (ctx.mask) y = tf.mul(y, ctx.mask);
+    return y as T4;
+  }
+
   private normAct(x: Tensor, layer: NormLayer, a: Activation, ctx: Ctx): T4 {
     const n = this.norms.get(layer)!;
     let y = this.activate(tf.add(tf.mul(x, n.scale), n.bias), a);
@@ -186,13 +253,12 @@ export class KataGoNetwork {
       const a = this.normAct(trunk, b.preNorm, b.preActivation, ctx);
       let mid: Tensor;
       if (b.kind === 'ordinary') {
-        mid = this.normAct(this.conv(a, b.regularConv), b.midNorm, b.midActivation, ctx);
+        mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx);
         trunk = tf.add(trunk, this.conv(mid, b.finalConv));
       } else if (b.kind === 'gpool') {
-        const reg = this.conv(a, b.regularConv);
-        const gp = this.normAct(this.conv(a, b.gpoolConv), b.gpoolNorm, b.gpoolActivation, ctx);
-        const bias = tf.matMul(this.globalPool(gp, ctx), this.mat(b.gpoolToBias));
-        mid = this.normAct(tf.add(reg, this.bias4(bias)), b.midNorm, b.midActivation, ctx);
+        const gp = this.convNormAct(a, b.gpoolConv, b.gpoolActivation, ctx);
+        const bias = tf.matMul(this.globalPool(gp, ctx), this.scaledMats.get(b.gpoolToBias)!);
+        mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx, bias);
         trunk = tf.add(trunk, this.conv(mid, b.finalConv));
       } else {
         let inner: Tensor = this.conv(a, b.preConv);
