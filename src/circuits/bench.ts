@@ -30,16 +30,24 @@ export interface PatchingBenchResult {
   reps: number;
 }
 
-function medianMs(fn: () => void, reps: number): number {
-  fn(); // warm-up
-  const times: number[] = [];
+/**
+ * Median times (ms) of two workloads timed in alternation after one warm-up each, so that a
+ * change in machine load affects both alike.
+ */
+function pairedMedians(a: () => void, b: () => void, reps: number): [number, number] {
+  a();
+  b();
+  const ta: number[] = [];
+  const tb: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+    for (const [fn, out] of [[a, ta], [b, tb]] as const) {
+      const t0 = performance.now();
+      fn();
+      out.push(performance.now() - t0);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [median(ta), median(tb)];
 }
 
 export function benchPatching(o: { shape?: PatchingBenchShape; reps?: number; log?: (line: string) => void } = {}): PatchingBenchResult {
@@ -61,19 +69,19 @@ export function benchPatching(o: { shape?: PatchingBenchShape; reps?: number; lo
   const params = model.namedParameters().map(([, p]) => p);
   const loss = (logits: Tensor) => tf.mean(tf.square(logits)) as tf.Scalar;
   try {
-    log('patching: unpatched forward');
-    const forward = medianMs(() => tf.tidy(() => void model.forward(tokens).dataSync()), reps);
-    log(`patching: forward with all ${E} edges patched`);
-    const patchedForward = medianMs(() => tf.tidy(() => void pm.patchedForward(tokens, patch, masks).dataSync()), reps);
-    log('patching: unpatched forward + backward');
-    const forwardBackward = medianMs(() => {
+    log(`patching: unpatched forward vs forward with all ${E} edges patched`);
+    const [forward, patchedForward] = pairedMedians(
+      () => tf.tidy(() => void model.forward(tokens).dataSync()),
+      () => tf.tidy(() => void pm.patchedForward(tokens, patch, masks).dataSync()),
+      reps,
+    );
+    log('patching: unpatched forward + backward vs the gradient with respect to every edge mask');
+    const [forwardBackward, maskGradient] = pairedMedians(() => {
       const { value, grads } = tf.variableGrads(() => loss(model.forward(tokens)), params);
       value.dataSync();
       Object.values(grads).forEach((g) => g.dispose());
       value.dispose();
-    }, reps);
-    log('patching: gradient with respect to every edge mask');
-    const maskGradient = medianMs(() => {
+    }, () => {
       const grads = tf.grads((...ms: Tensor[]) => loss(pm.patchedForward(tokens, patch, ms)))(masks);
       grads.forEach((g) => {
         g.dataSync();

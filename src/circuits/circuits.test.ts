@@ -17,6 +17,7 @@ import { PatchableModel } from './patchable-model.js';
 import { datasetFromJson, retokenize, TASKS, taskByName, type TextTokenizer } from './tasks/index.js';
 import { saveTaskModel } from './tasks/train-model.js';
 import { readEdgeFile, runFaithfulness } from './study.js';
+import { benchPatching, PATCHING_TINY } from './bench.js';
 
 before(async () => {
   await initBackend();
@@ -186,4 +187,11 @@ test('edge files: a list, {"edges"}, or scores with --top', () => {
   assert.throws(() => readEdgeFile(f), /edges must be strings/);
   writeFileSync(f, '{nope');
   assert.throws(() => readEdgeFile(f), /cannot read edge file/);
+});
+
+test('patching benchmark: the bench --json contract on tiny shapes', () => {
+  const r = benchPatching({ shape: PATCHING_TINY, reps: 1 });
+  assert.equal(r.edges, new CircuitGraph(new HookedTransformer({ nLayers: 2, dModel: 32, nHeads: 4, dVocab: 50, nCtx: 8 }).cfg).edgeCount);
+  assert.ok(r.forward_ratio > 0 && Number.isFinite(r.forward_ratio));
+  assert.ok(r.grad_ratio > 0 && Number.isFinite(r.grad_ratio));
 });
