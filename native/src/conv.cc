@@ -90,9 +90,15 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     sgemm_parallel(GemmArgs{false, false, c.pixels(), c.O, c.C, x.data, c.C, f.data, c.O, y.data, c.O});
     return info.Env().Undefined();
   }
-  const int64_t block = block_pixels(c), P = c.pixels();
-  const int64_t blocks = (P + block - 1) / block;
-  auto run_block = [&](int64_t p0, int64_t p1, bool parallel_gemm) {
+  const int64_t P = c.pixels();
+  const int64_t threads = num_threads();
+  // Even blocks of at most block_pixels() pixels; a product worth splitting gets at least one
+  // block per thread, so im2col runs in parallel too and each thread packs its filter once.
+  int64_t blocks = (P + block_pixels(c) - 1) / block_pixels(c);
+  const double flops = 2.0 * P * c.taps() * c.O;
+  if (threads > 1 && blocks < threads && flops >= 2.0e6 && P >= 16 * threads) blocks = threads;
+  auto run_block = [&](int64_t b, bool parallel_gemm) {
+    const int64_t p0 = P * b / blocks, p1 = P * (b + 1) / blocks;
     thread_local std::vector<float> cols;
     cols.resize(static_cast<size_t>((p1 - p0) * c.taps()));
     im2col(c, x.data, p0, p1, cols.data());
@@ -100,12 +106,12 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     if (parallel_gemm) sgemm_parallel(g);
     else sgemm_serial(g);
   };
-  if (blocks >= 2 * num_threads()) {
+  if (threads > 1 && blocks >= threads) {
     parallel_for(static_cast<size_t>(blocks), 1, [&](size_t b0, size_t b1) {
-      for (size_t b = b0; b < b1; ++b) run_block(static_cast<int64_t>(b) * block, std::min(P, static_cast<int64_t>(b + 1) * block), false);
+      for (size_t b = b0; b < b1; ++b) run_block(static_cast<int64_t>(b), false);
     });
   } else {
-    for (int64_t p0 = 0; p0 < P; p0 += block) run_block(p0, std::min(P, p0 + block), true);
+    for (int64_t b = 0; b < blocks; ++b) run_block(b, true);
   }
   return info.Env().Undefined();
 }

@@ -14,6 +14,8 @@ const CASES: [number[], number[], number | [number, number], 'same' | 'valid' | 
   [[1, 12, 12, 4], [3, 3, 4, 4], 1, 'same', 2],
   [[2, 8, 8, 5], [2, 3, 5, 7], [2, 1], 1, 1],
   [[1, 19, 19, 22], [5, 5, 22, 32], 1, 'same', 1],
+  // Several im2col blocks of uneven pixel counts split across threads.
+  [[3, 19, 19, 40], [3, 3, 40, 24], 1, 'same', 1],
 ];
 
 test('conv2d and both backprops match cpu (strides, padding, dilation, 1x1)', { skip }, () => {
