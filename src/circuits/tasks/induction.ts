@@ -36,7 +36,7 @@ export function inductionTask(o: InductionOptions = {}): CircuitTask {
   };
   return {
     name: 'induction',
-    description: `repeated random segments (${seqLen} tokens, vocabulary ${V}): predict the next token of the second copy`,
+    description: `repeated random segments (${seqLen} tokens, vocabulary ${V}): predict the next token inside the second copy`,
     vocab,
     seqLen,
     model: { nLayers: 2, nHeads: 2, dModel: 64, attnOnly: true },
