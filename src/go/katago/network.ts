@@ -248,26 +248,34 @@ export class KataGoNetwork {
     return y as T4;
   }
 
+  /**
+   * Runs residual blocks on `trunk`, which it consumes (disposes). Each block's intermediates are
+   * freed as soon as the block ends, so the backend can recycle their buffers for the next one.
+   */
   private blocks(trunk: Tensor, blocks: ResidualBlock[], ctx: Ctx): Tensor {
     for (const b of blocks) {
-      const a = this.normAct(trunk, b.preNorm, b.preActivation, ctx);
-      let mid: Tensor;
-      if (b.kind === 'ordinary') {
-        mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx);
-        trunk = tf.add(trunk, this.conv(mid, b.finalConv));
-      } else if (b.kind === 'gpool') {
-        const gp = this.convNormAct(a, b.gpoolConv, b.gpoolActivation, ctx);
-        const bias = tf.matMul(this.globalPool(gp, ctx), this.scaledMats.get(b.gpoolToBias)!);
-        mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx, bias);
-        trunk = tf.add(trunk, this.conv(mid, b.finalConv));
-      } else {
-        let inner: Tensor = this.conv(a, b.preConv);
-        inner = this.blocks(inner, b.blocks, ctx);
-        mid = this.normAct(inner, b.postNorm, b.postActivation, ctx);
-        trunk = tf.add(trunk, this.conv(mid, b.postConv));
-      }
+      const next = tf.tidy(() => this.block(trunk, b, ctx));
+      trunk.dispose();
+      trunk = next;
     }
     return trunk;
+  }
+
+  private block(trunk: Tensor, b: ResidualBlock, ctx: Ctx): Tensor {
+    const a = this.normAct(trunk, b.preNorm, b.preActivation, ctx);
+    if (b.kind === 'ordinary') {
+      const mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx);
+      return tf.add(trunk, this.conv(mid, b.finalConv));
+    }
+    if (b.kind === 'gpool') {
+      const gp = this.convNormAct(a, b.gpoolConv, b.gpoolActivation, ctx);
+      const bias = tf.matMul(this.globalPool(gp, ctx), this.scaledMats.get(b.gpoolToBias)!);
+      const mid = this.convNormAct(a, b.regularConv, b.midActivation, ctx, bias);
+      return tf.add(trunk, this.conv(mid, b.finalConv));
+    }
+    const inner = this.blocks(this.conv(a, b.preConv), b.blocks, ctx);
+    const mid = this.normAct(inner, b.postNorm, b.postActivation, ctx);
+    return tf.add(trunk, this.conv(mid, b.postConv));
   }
 
   /** KataGo's global pooling: [mean, mean * (sqrt(area) - 14) / 10, max] over the board per channel. */
