@@ -118,7 +118,7 @@ function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
     const words = task.generate(new Rng(o.seed ?? 0).fork('prompts'), count);
     if (bpe) dataset = retokenize(words, bpe, model.cfg.dVocab);
     else {
-      if (info && info.vocab.join('\u0000') !== task.vocab.join('\u0000')) throw new Error(`task "${task.name}" has a different vocabulary from the model in ${o.model} (trained for "${info.task}")`);
+      if (info && info.vocab.join('\u0000') !== task.vocab.join('\u0000')) throw new Error(`task "${task.name}" (${task.vocab.length} tokens) has a different vocabulary from the model in ${o.model} (trained for "${info.task}", ${info.vocab.length} tokens)`);
       if (!info) throw new Error(`${o.model} has no task.json (not trained by train-model); give --tokenizer DIR to run task "${task.name}" through its tokenizer`);
       dataset = words;
     }
