@@ -20,6 +20,7 @@
         "src/copy.cc",
         "src/gather.cc",
         "src/conv.cc",
+        "src/winograd.cc",
         "src/optim.cc",
         "src/pool.cc",
         "src/norm.cc"

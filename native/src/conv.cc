@@ -3,7 +3,8 @@
 // y / dy [N, OH, OW, Cout]. Output pixel (oh, ow) reads input rows oh*SH - PT + i*DH and
 // columns ow*SW - PL + j*DW for filter tap (i, j); taps outside the image read zero.
 // Method: im2col (one row of KH*KW*Cin values per output pixel) + sgemm; a 1x1 stride-1
-// unpadded convolution is a single sgemm on x itself.
+// unpadded convolution is a single sgemm on x itself; a large enough 3x3 'same' forward
+// convolution goes to Winograd F(2x2, 3x3) (winograd.cc).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "kernels.h"
 #include "shape.h"
 #include "thread_pool.h"
+#include "winograd.h"
 
 namespace gb {
 namespace {
@@ -88,6 +90,10 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   if (y.size == 0) return info.Env().Undefined();
   if (c.is_pointwise()) {
     sgemm_parallel(GemmArgs{false, false, c.pixels(), c.O, c.C, x.data, c.C, f.data, c.O, y.data, c.O});
+    return info.Env().Undefined();
+  }
+  if (winograd_applies(c.N, c.KH, c.KW, c.SH, c.SW, c.DH, c.DW, c.PT, c.PL, c.H, c.W, c.OH, c.OW, c.C, c.O)) {
+    winograd_conv3x3(x.data, f.data, y.data, c.N, c.H, c.W, c.C, c.O);
     return info.Env().Undefined();
   }
   const int64_t P = c.pixels();

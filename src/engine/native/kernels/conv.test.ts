@@ -16,6 +16,8 @@ const CASES: [number[], number[], number | [number, number], 'same' | 'valid' | 
   [[1, 19, 19, 22], [5, 5, 22, 32], 1, 'same', 1],
   // Several im2col blocks of uneven pixel counts split across threads.
   [[3, 19, 19, 40], [3, 3, 40, 24], 1, 'same', 1],
+  // Winograd F(2x2, 3x3): 3x3 'same', 400 tiles, odd height and width (clipped edge tiles).
+  [[4, 19, 19, 16], [3, 3, 16, 24], 1, 'same', 1],
 ];
 
 test('conv2d and both backprops match cpu (strides, padding, dilation, 1x1)', { skip }, () => {
