@@ -103,6 +103,9 @@ export class KataGoNetwork {
     this.fold(ph.g1Conv, ph.g1Norm);
     this.scaleMat(ph.gpoolToBias, ph.p1Norm);
     this.fold(vh.v1Conv, vh.v1Norm);
+    // The unfolded originals of folded layers are never used.
+    for (const conv of this.folded.keys()) { this.convs.get(conv)?.filter.dispose(); this.convs.delete(conv); }
+    for (const m of this.scaledMats.keys()) { this.mats.get(m)?.dispose(); this.mats.delete(m); }
   }
 
   private fold(conv: ConvLayer, norm: NormLayer): void {
