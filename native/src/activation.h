@@ -32,4 +32,15 @@ inline void apply_activation(float* x, int64_t n, int act, float alpha) {
   }
 }
 
+// Adds bias[c] (when given) to every row of n values, then applies `act`, on `rows` rows.
+inline void bias_activation(float* y, int64_t rows, int64_t n, const float* bias, int act, float alpha) {
+  if (bias) {
+    for (int64_t r = 0; r < rows; ++r) {
+      float* row = y + r * n;
+      for (int64_t c = 0; c < n; ++c) row[c] += bias[c];
+    }
+  }
+  if (act != kLinear) apply_activation(y, rows * n, act, alpha);
+}
+
 }  // namespace gb

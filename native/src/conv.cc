@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "activation.h"
 #include "args.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -82,18 +83,33 @@ void check_sizes(const Napi::CallbackInfo& info, const Conv& c, size_t x, size_t
 
 }  // namespace
 
-// conv2d(x, filter, out, conv)
+// conv2d(x, filter, out, conv[, bias|null, activation, alpha]): the optional bias (one value per
+// output channel) and activation (activation.h codes) are applied to each block of output while
+// it is still in cache (tfjs FusedConv2D).
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   F32 x = f32_arg(info, 0, "x"), f = f32_arg(info, 1, "filter"), y = f32_arg(info, 2, "out");
   const Conv c = conv_args(info, 3);
   check_sizes(info, c, x.size, f.size, y.size);
+  F32 bias{nullptr, 0};
+  if (info.Length() > 4 && !is_null(info, 4)) {
+    bias = f32_arg(info, 4, "bias");
+    require(static_cast<int64_t>(bias.size) == c.O, info, "conv2d: bias must have one value per output channel");
+  }
+  const int act = info.Length() > 5 ? static_cast<int>(int_arg(info, 5, "activation", 0, kActivationCount - 1)) : kLinear;
+  const float alpha = info.Length() > 6 ? static_cast<float>(num_arg(info, 6, "alpha")) : 0.f;
+  const bool has_epilogue = bias.data || act != kLinear;
   if (y.size == 0) return info.Env().Undefined();
   if (c.is_pointwise()) {
     sgemm_parallel(GemmArgs{false, false, c.pixels(), c.O, c.C, x.data, c.C, f.data, c.O, y.data, c.O});
+    if (has_epilogue) {
+      parallel_for(static_cast<size_t>(c.pixels()), 256, [&](size_t r0, size_t r1) {
+        bias_activation(y.data + r0 * c.O, static_cast<int64_t>(r1 - r0), c.O, bias.data, act, alpha);
+      });
+    }
     return info.Env().Undefined();
   }
   if (winograd_applies(c.N, c.KH, c.KW, c.SH, c.SW, c.DH, c.DW, c.PT, c.PL, c.H, c.W, c.OH, c.OW, c.C, c.O)) {
-    winograd_conv3x3(x.data, f.data, y.data, c.N, c.H, c.W, c.C, c.O);
+    winograd_conv3x3(x.data, f.data, y.data, c.N, c.H, c.W, c.C, c.O, bias.data, act, alpha);
     return info.Env().Undefined();
   }
   const int64_t P = c.pixels();
@@ -111,6 +127,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     GemmArgs g{false, false, p1 - p0, c.O, c.taps(), cols.data(), c.taps(), f.data, c.O, y.data + p0 * c.O, c.O};
     if (parallel_gemm) sgemm_parallel(g);
     else sgemm_serial(g);
+    if (has_epilogue) bias_activation(y.data + p0 * c.O, p1 - p0, c.O, bias.data, act, alpha);
   };
   if (threads > 1 && blocks >= threads) {
     parallel_for(static_cast<size_t>(blocks), 1, [&](size_t b0, size_t b1) {

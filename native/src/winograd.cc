@@ -1,12 +1,14 @@
 // Winograd F(2x2, 3x3) convolution for 3x3 stride-1 undilated convolutions, NHWC: each 2x2
 // block of output pixels ("tile") reads a 4x4 input patch; in the transformed domain the
 // convolution is 16 independent [tiles x Cin] x [Cin x Cout] products, 2.25x fewer multiplies
-// than im2col. Transforms (Lavin & Gray 2015): U = G g G^T, V = B^T d B, Y = A^T M A.
+// than im2col. Transforms (Lavin & Gray 2015): U = G g G^T, V = B^T d B, Y = A^T M A. An optional
+// bias and activation are applied to each tile's outputs as they are written.
 #include "winograd.h"
 
 #include <algorithm>
 #include <vector>
 
+#include "activation.h"
 #include "gemm.h"
 #include "thread_pool.h"
 
@@ -51,7 +53,9 @@ bool winograd_applies(int64_t N, int64_t KH, int64_t KW, int64_t SH, int64_t SW,
          C >= 16 && O >= 16 && tiles >= 4 * kTilesPerTask;
 }
 
-void winograd_conv3x3(const float* x, const float* f, float* y, int64_t N, int64_t H, int64_t W, int64_t C, int64_t O) {
+void winograd_conv3x3(const float* x, const float* f, float* y, int64_t N, int64_t H, int64_t W, int64_t C, int64_t O,
+                      const float* bias, int act, float alpha) {
+  const bool has_epilogue = bias || act != kLinear;
   const int64_t TH = (H + 1) / 2, TW = (W + 1) / 2, T = N * TH * TW;
   std::vector<float> U(static_cast<size_t>(16 * C * O));
   transform_filter(f, C, O, U.data());
@@ -124,10 +128,12 @@ void winograd_conv3x3(const float* x, const float* f, float* y, int64_t N, int64
           const float *a0 = t + (i * 4) * O, *a1 = a0 + O, *a2 = a1 + O, *a3 = a2 + O;
           float* y0 = y + ((n * H + oh + i) * W + ow) * O;
           for (int64_t o = 0; o < O; ++o) y0[o] = a0[o] + a1[o] + a2[o];
-          if (ow + 1 < W) {
+          const bool second = ow + 1 < W;
+          if (second) {
             float* y1 = y0 + O;
             for (int64_t o = 0; o < O; ++o) y1[o] = a1[o] - a2[o] - a3[o];
           }
+          if (has_epilogue) bias_activation(y0, second ? 2 : 1, O, bias, act, alpha);
         }
       }
     }

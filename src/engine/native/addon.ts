@@ -60,7 +60,8 @@ export interface NativeAddon {
   /** x [n, inner], ids [n] -> out [segments, inner]. */
   segmentSum(x: Float32Array, ids: Int32Array, segments: number, inner: number, out: Float32Array): void;
   /** conv = [N,H,W,Cin,KH,KW,Cout,SH,SW,DH,DW,padTop,padLeft,OH,OW]; NHWC, filter [KH,KW,Cin,Cout]. */
-  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, conv: number[]): void;
+  /** Optional bias (one per output channel) and activation code (kernels/matmul.ts ACTIVATIONS). */
+  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, conv: number[], bias?: Float32Array | null, activation?: number, alpha?: number): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, conv: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, conv: number[]): void;
   /** pool = [N,H,W,C,FH,FW,SH,SW,padTop,padLeft,OH,OW], NHWC. */

@@ -34,12 +34,30 @@ test('conv2d and both backprops match cpu (strides, padding, dilation, 1x1)', { 
   }
 });
 
-test('fused conv2d with bias and relu matches cpu', { skip }, () => {
+test('fused conv2d with bias and activation matches cpu (im2col, Winograd, 1x1; bias shapes)', { skip }, () => {
   const rng = new Rng(51);
-  const xv = randn(rng, [2, 9, 9, 8]), fv = randn(rng, [3, 3, 8, 16]), bv = randn(rng, [16]);
-  for (const activation of ['linear', 'relu', 'sigmoid'] as const) {
-    compareBackends(`fused conv ${activation}`, () => tf.fused.conv2d({
-      x: tf.tensor4d(xv, [2, 9, 9, 8]), filter: tf.tensor4d(fv, [3, 3, 8, 16]), strides: 1, pad: 'same', bias: tf.tensor1d(bv), activation,
+  // [x shape, filter shape]: im2col 3x3, Winograd 3x3 (400 tiles), pointwise 1x1, strided 3x3.
+  const shapes: [number[], number[], number][] = [
+    [[2, 9, 9, 8], [3, 3, 8, 16], 1],
+    [[4, 19, 19, 16], [3, 3, 16, 24], 1],
+    [[2, 9, 9, 8], [1, 1, 8, 16], 1],
+    [[2, 9, 9, 8], [3, 3, 8, 16], 2],
+  ];
+  for (const [xs, fs, strides] of shapes) {
+    const xv = randn(rng, xs), fv = randn(rng, fs), bv = randn(rng, [fs[3]]);
+    const x4 = () => tf.tensor4d(xv, xs as [number, number, number, number]);
+    const f4 = () => tf.tensor4d(fv, fs as [number, number, number, number]);
+    for (const activation of ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu'] as const) {
+      compareBackends(`fused conv x [${xs}] f [${fs}] s=${strides} ${activation}`, () => tf.fused.conv2d({
+        x: x4(), filter: f4(), strides, pad: 'same', bias: tf.tensor1d(bv), activation, leakyreluAlpha: 0.3,
+      }), 1e-4, 1e-3);
+    }
+    compareBackends(`fused conv x [${xs}] no bias relu`, () => tf.fused.conv2d({ x: x4(), filter: f4(), strides, pad: 'same', activation: 'relu' }), 1e-4, 1e-3);
+    compareBackends(`fused conv x [${xs}] bias [1,1,1,C]`, () => tf.fused.conv2d({
+      x: x4(), filter: f4(), strides, pad: 'same', bias: tf.tensor4d(bv, [1, 1, 1, fs[3]]), activation: 'relu',
+    }), 1e-4, 1e-3);
+    compareBackends(`fused conv x [${xs}] scalar bias`, () => tf.fused.conv2d({
+      x: x4(), filter: f4(), strides, pad: 'same', bias: tf.scalar(0.5), activation: 'relu',
     }), 1e-4, 1e-3);
   }
 });

@@ -30,12 +30,15 @@ function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs): ConvIn
     a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, format);
 }
 
-function nativeConv(backend: NativeBackend, x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs): TensorInfo | null {
+/** Bias (one per output channel) and activation applied inside the native conv. */
+interface ConvEpilogue { bias: Float32Array | null; activation: number; alpha: number }
+
+function nativeConv(backend: NativeBackend, x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs, epilogue?: ConvEpilogue): TensorInfo | null {
   const xv = f32(backend, x), fv = f32(backend, filter);
   if (!xv || !fv || attrs.dataFormat === 'NCHW') return null;
   const info = convInfo(x.shape, filter.shape, attrs);
   const out = backend.alloc(sizeOf(info.outShape));
-  backend.addon.conv2d(xv, fv, out, geometry(info));
+  backend.addon.conv2d(xv, fv, out, geometry(info), epilogue?.bias ?? null, epilogue?.activation ?? 0, epilogue?.alpha ?? 0);
   return output(backend, info.outShape, out);
 }
 
@@ -73,8 +76,16 @@ function fusedConv2D(args: KernelArgs, cpu: CpuKernel): TensorInfo | TensorInfo[
   if (!(attrs.activation in ACTIVATIONS)) return cpu(args);
   const { backend } = args;
   const bias = args.inputs.bias;
-  if (bias && !f32(backend, bias)) return cpu(args);
-  let y = nativeConv(backend, input(args, 'x'), input(args, 'filter'), attrs);
+  const biasValues = bias ? f32(backend, bias) : null;
+  if (bias && !biasValues) return cpu(args);
+  const filter = input(args, 'filter');
+  const outChannels = filter.shape[3];
+  // A per-channel bias ([Cout], or [1, ..., Cout]) and the activation run inside the conv.
+  if (!bias || (sizeOf(bias.shape) === outChannels && bias.shape[bias.shape.length - 1] === outChannels)) {
+    const epilogue = { bias: biasValues, activation: ACTIVATIONS[attrs.activation], alpha: attrs.leakyreluAlpha ?? 0.2 };
+    return nativeConv(backend, input(args, 'x'), filter, attrs, epilogue) ?? cpu(args);
+  }
+  let y = nativeConv(backend, input(args, 'x'), filter, attrs);
   if (!y) return cpu(args);
   if (bias) {
     const biased = nativeBinary(backend, BINARY_OPS.Add, y, bias) as TensorInfo;
