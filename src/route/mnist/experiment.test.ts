@@ -98,7 +98,8 @@ test('a tiny routed autoencoder splits its code by class and beats the no-route 
     return Math.min(m(firstHalf.slice(0, 5)) / m(firstHalf.slice(5)), m(secondHalf.slice(5)) / m(secondHalf.slice(0, 5)));
   };
   const [routedRun, controlRun] = results.details.variants;
-  // (the native backend's threaded sums make runs differ slightly; measured splits: routed 1.5-2.0, control 0.4-1.1)
+  // Runs are deterministic for a seed, but kernel changes (fused ops, summation order) move the tiny model's
+  // figures; thresholds leave room for that (measured splits: routed 1.5-2.0, control 0.4-1.1).
   assert.ok(split(routedRun) > 1.25, `routed code magnitude split ${split(routedRun)}`);
   assert.ok(split(routedRun) > split(controlRun) + 0.3, `routed split ${split(routedRun)} vs control ${split(controlRun)}`);
   assert.match(readFileSync(r.reportPath, 'utf8'), /Per-class validation error: routed-100%/);
