@@ -3,24 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { mergeRlResults, runRlExperiment } from '../route/rl/experiment.js';
 import { parseMethods } from '../route/rl/methods.js';
 import { ALGOS, type Algo } from '../route/rl/learner.js';
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
-
-function parsePositiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return n;
-}
+import { parsePositiveInt, parsePositiveNumber, parseSeed } from './options.js';
 
 /** Oversight probabilities as fractions, e.g. 0.003,0.01; each must be in [0, 1]. */
 export function parseOversights(value: string): number[] {

@@ -3,24 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runRouteMnist } from '../route/mnist/run.js';
 import type { RouteMnistConfig } from '../route/mnist/experiment.js';
 import { registerRouteRl } from './route-rl.js';
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
-}
-
-function parseNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
-  return n;
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
+import { parseNumber, parsePositiveInt, parseSeed } from './options.js';
 
 function parsePercent(value: string): number {
   const n = parseNumber(value);

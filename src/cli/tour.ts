@@ -1,12 +1,7 @@
 // `glassbox tour`: parsing only; the tour lives in src/tour.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { runTour } from '../tour/tour.js';
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
-}
+import { parseSeed } from './options.js';
 
 export function registerTour(program: Command): void {
   program
