@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { cpus, totalmem, arch, platform } from 'node:os';
 import { createRequire } from 'node:module';
 import { initBackend } from '../engine/backend.js';
-import { tf } from '../engine/tfjs.js';
+import { environment } from '../report/run.js';
 
 export interface DoctorReport {
   backend: string;
@@ -16,35 +15,21 @@ export interface DoctorReport {
 
 export async function doctorReport(): Promise<DoctorReport> {
   const info = await initBackend();
-  const require = createRequire(import.meta.url);
-  const version = (pkg: string): string => {
-    try {
-      return (require(`${pkg}/package.json`) as { version: string }).version;
-    } catch {
-      return 'not installed';
-    }
-  };
-  const own = require('../../package.json') as { version: string };
+  const env = environment();
+  let cpuBackendVersion = 'not installed';
+  try {
+    cpuBackendVersion = (createRequire(import.meta.url)('@tensorflow/tfjs-backend-cpu/package.json') as { version: string }).version;
+  } catch {
+    // reported as not installed
+  }
   return {
     backend: info.name,
     requestedBackend: info.requested,
     fallbackReason: info.fallbackReason,
     blas: typeof info.details.blas === 'string' ? info.details.blas : info.name === 'native' ? 'unknown' : 'none (pure JS kernels)',
     threads: typeof info.details.threads === 'number' ? info.details.threads : info.name === 'cpu' ? 1 : null,
-    versions: {
-      glassbox: own.version,
-      node: process.versions.node,
-      'tfjs-core': tf.version_core,
-      'tfjs-backend-cpu': version('@tensorflow/tfjs-backend-cpu'),
-      napi: process.versions.napi ?? 'unknown',
-    },
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      platform: platform(),
-      arch: arch(),
-    },
+    versions: { ...env.versions, 'tfjs-backend-cpu': cpuBackendVersion, napi: process.versions.napi ?? 'unknown' },
+    machine: env.machine,
   };
 }
 
