@@ -26,7 +26,7 @@ export async function doctorReport(): Promise<DoctorReport> {
     backend: info.name,
     requestedBackend: info.requested,
     fallbackReason: info.fallbackReason,
-    blas: typeof info.details.blas === 'string' ? info.details.blas : info.name === 'native' ? 'unknown' : 'none (pure JS kernels)',
+    blas: typeof info.details.blas === 'string' ? info.details.blas : { native: 'unknown', cpu: 'none (pure JS kernels)', wasm: 'none (WebAssembly kernels)' }[info.name],
     threads: typeof info.details.threads === 'number' ? info.details.threads : info.name === 'cpu' ? 1 : null,
     versions: { ...env.versions, 'tfjs-backend-cpu': cpuBackendVersion, napi: process.versions.napi ?? 'unknown' },
     machine: env.machine,
