@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../engine/rng.js';
-import { createRun, writeResults, writeReport, text, table, plot, lineChart, barChart, keyValues, progressBar, type ProgressBar, type ReportBlock } from '../report/index.js';
+import { createRun, writeResults, writeReport, table, plot, lineChart, barChart, keyValues, svg, progressBar, type ProgressBar } from '../report/index.js';
 import type { HookedTransformer } from '../nn/transformer/index.js';
 import { ABLATION_NAMES, makeAblation } from './ablations.js';
 import { algorithmByName } from './algorithms/index.js';
@@ -17,7 +17,9 @@ import { loadDataset, retokenize, wordTokenizer, type CircuitDataset } from './t
 import { Gpt2Tokenizer } from '../nn/tokenizer/index.js';
 import { taskByName } from './tasks/index.js';
 import { loadTaskModel, saveTaskModel, trainTaskModel, type TaskModelInfo } from './tasks/train-model.js';
-import { circuitPlotSpec, circuitSvg } from './visualize.js';
+import { circuitSvg } from './visualize.js';
+
+const HOVER_NOTE = 'Hover over an edge or node for its name and score; the same drawing is saved as circuit.svg.';
 
 export interface TrainModelRunOptions {
   task: string;
@@ -155,10 +157,6 @@ function runConfig(o: CircuitRunOptions, l: Loaded, ablation: string, metric: st
   return { model: o.model, task: o.task ?? null, dataset: o.dataset ?? null, prompts: l.dataset.prompts.length, ablation, metric, direction: l.direction, set: l.set, graph: { level: l.pm.graph.level, separateQkv: l.pm.graph.separateQkv, seqLen: l.pm.graph.seqLen, edges: l.pm.graph.edgeCount } };
 }
 
-function svgNote(file: string): ReportBlock {
-  return text(`The same graph with hover labels (edge name and score on every edge) is in ${file} next to this report.`);
-}
-
 export async function runFaithfulness(o: CircuitRunOptions & { edges: string; top?: number }): Promise<Record<string, unknown>> {
   const run = createRun(o.out, { seed: o.seed ?? 0 });
   const l = loadForRun(o, 200);
@@ -182,13 +180,14 @@ export async function runFaithfulness(o: CircuitRunOptions & { edges: string; to
   writeResults(run.outDir, { summary, perPrompt, edges: names, config: runConfig(o, l, ablationName, metric.name) });
   const scores = new Float32Array(pm.graph.edgeCount);
   for (const i of indices) scores[i] = 1;
-  writeFileSync(join(run.outDir, 'circuit.svg'), circuitSvg(pm.graph, scores, { edges: indices, title: `circuit (${indices.length} edges)` }));
+  const drawing = circuitSvg(pm.graph, scores, { edges: indices, title: `circuit (${indices.length} edges)` });
+  writeFileSync(join(run.outDir, 'circuit.svg'), drawing);
   await writeReport(run.outDir, {
     title: `Circuit faithfulness: ${dataset.name}`,
     intro: `${indices.length} edges of ${pm.graph.edgeCount}; ablation ${ablationName}, direction ${l.direction}, patching the ${l.set}; metric ${metric.name} over ${dataset.prompts.length} prompts.`,
     sections: [
       { title: 'Faithfulness', blocks: [keyValues({ circuit: faithfulness.circuit, 'full model': faithfulness.fullModel, 'empty circuit': faithfulness.emptyCircuit, '% of full (ratio of averages)': faithfulness.ratioOfAverages, '% of full (average of ratios)': faithfulness.averageOfRatios, normalized: faithfulness.normalized })] },
-      { title: 'Circuit', blocks: [plot(circuitPlotSpec(pm.graph, scores, { edges: indices })), svgNote('circuit.svg')] },
+      { title: 'Circuit', blocks: [svg(drawing, HOVER_NOTE)] },
     ],
   });
   pm.model.dispose();
@@ -227,7 +226,8 @@ export async function runDiscover(o: CircuitRunOptions & { algorithm: string; si
   for (const i of rankEdges(scores)) named[pm.graph.edges[i].name] = scores[i];
   writeFileSync(join(run.outDir, 'edge-scores.json'), `${JSON.stringify({ algorithm: o.algorithm, metric: metric.name, ablation: ablationName, scores: named }, null, 1)}\n`);
   const top = rankEdges(scores).slice(0, o.drawEdges ?? 30);
-  writeFileSync(join(run.outDir, 'circuit.svg'), circuitSvg(pm.graph, scores, { edges: top, title: `${o.algorithm}: top ${top.length} edges` }));
+  const drawing = circuitSvg(pm.graph, scores, { edges: top, title: `${o.algorithm}: top ${top.length} edges` });
+  writeFileSync(join(run.outDir, 'circuit.svg'), drawing);
   const summary = { algorithm: o.algorithm, metric: metric.name, edges: pm.graph.edgeCount, area: curve.area, discoverSeconds: curve.discoverSeconds, topEdges: top.slice(0, 10).map((i) => ({ edge: pm.graph.edges[i].name, score: scores[i] })) };
   writeResults(run.outDir, { summary, curve: curve.points.map((p) => ({ edges: p.edges, mean: p.mean, perPrompt: p.perPrompt })), config: runConfig(o, l, ablationName, metric.name) });
   await writeReport(run.outDir, {
@@ -235,7 +235,7 @@ export async function runDiscover(o: CircuitRunOptions & { algorithm: string; si
     intro: `Edge scores from ${o.algorithm} (metric ${metric.name}, ablation ${ablationName}, direction ${l.direction}) over ${dataset.prompts.length} prompts, ${pm.graph.edgeCount} edges. Scores are in edge-scores.json.`,
     sections: [
       { title: 'Faithfulness curve', blocks: [plot(lineChart({ series: [{ name: metric.name, x: curve.points.map((p) => p.edges), y: curve.points.map((p) => p.mean) }], xTitle: 'edges in circuit (highest |score| first)', yTitle: metric.name })), keyValues({ 'area under the curve (x = fraction of edges)': curve.area })] },
-      { title: 'Top edges', blocks: [plot(circuitPlotSpec(pm.graph, scores, { edges: top })), svgNote('circuit.svg'), table(['edge', 'score'], top.map((i) => [pm.graph.edges[i].name, scores[i]]))] },
+      { title: 'Top edges', blocks: [svg(drawing, HOVER_NOTE), table(['edge', 'score'], top.map((i) => [pm.graph.edges[i].name, scores[i]]))] },
     ],
   });
   pm.model.dispose();

@@ -1,9 +1,7 @@
 // Drawing a circuit: layers left to right (Resid Start, each block's heads, its MLP, Resid End),
 // edge width = |score|, colour = sign; one panel per token position for per-position graphs.
 // circuitSvg gives a standalone SVG whose edges and nodes carry <title> elements (hovering shows
-// the name and score, no scripts); circuitPlotSpec gives the same picture as a vega-lite spec for
-// report.html.
-import type { PlotSpec } from '../report/index.js';
+// the name and score, no scripts), inlined in report.html.
 import type { CircuitGraph, Edge } from './graph.js';
 import { RESID_END, RESID_START, headName, mlpName } from './graph.js';
 
@@ -95,56 +93,4 @@ export function circuitSvg(graph: CircuitGraph, scores: Float32Array, o: DrawOpt
   }
   parts.push('</svg>');
   return parts.join('\n');
-}
-
-/** The same drawing as a vega-lite spec (rules for edges, labelled points for nodes); panels stacked by position. */
-export function circuitPlotSpec(graph: CircuitGraph, scores: Float32Array, o: DrawOptions = {}): PlotSpec {
-  const { nodes, width, height } = layout(graph);
-  const edges = chosenEdges(graph, scores, o).filter((e) => e.dest);
-  const maxAbs = Math.max(1e-12, ...edges.map((e) => Math.abs(scores[e.index])));
-  const panelH = height + 20;
-  const rules = edges.map((e) => {
-    const a = nodes.get(e.src.name)!;
-    const b = nodes.get(destNodeName(e))!;
-    const y0 = (e.position ?? 0) * panelH;
-    const s = scores[e.index];
-    return { x: a.x, y: a.y + y0, x2: b.x, y2: b.y + y0 + Q_K_V_OFFSET[e.dest!.kind], width: 0.5 + (4.5 * Math.abs(s)) / maxAbs, sign: s >= 0 ? 'positive' : 'negative', edge: e.name, score: s };
-  });
-  const points = [];
-  for (let p = 0; p < (graph.seqLen ?? 1); p++) for (const n of nodes.values()) points.push({ x: n.x, y: n.y + p * panelH, node: graph.seqLen === null ? n.name : `${n.name}@${p}` });
-  const H = panelH * (graph.seqLen ?? 1);
-  const scaleX = { domain: [0, width], nice: false };
-  const scaleY = { domain: [H, 0], nice: false };
-  const axisOff = { axis: null };
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: Math.min(900, width),
-    height: Math.min(900, H),
-    ...(o.title ? { title: o.title } : {}),
-    layer: [
-      {
-        data: { values: rules },
-        mark: { type: 'rule', opacity: 0.6 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: scaleX, ...axisOff },
-          y: { field: 'y', type: 'quantitative', scale: scaleY, ...axisOff },
-          x2: { field: 'x2' },
-          y2: { field: 'y2' },
-          strokeWidth: { field: 'width', type: 'quantitative', legend: null, scale: null },
-          color: { field: 'sign', type: 'nominal', scale: { domain: ['positive', 'negative'], range: ['#2b6cb0', '#c53030'] } },
-          tooltip: [{ field: 'edge' }, { field: 'score' }],
-        },
-      },
-      {
-        data: { values: points },
-        mark: { type: 'text', fontSize: 10 },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: scaleX, ...axisOff },
-          y: { field: 'y', type: 'quantitative', scale: scaleY, ...axisOff },
-          text: { field: 'node' },
-        },
-      },
-    ],
-  };
-  return spec as unknown as PlotSpec;
 }

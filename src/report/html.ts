@@ -17,7 +17,9 @@ export type ReportBlock =
   | { kind: 'table'; columns: string[]; rows: Cell[][]; caption?: string }
   | { kind: 'keyValues'; entries: Record<string, Cell> | [string, Cell][]; caption?: string }
   /** A PNG file's bytes (see encodePng, imageGrid). */
-  | { kind: 'image'; png: Uint8Array; alt: string; caption?: string };
+  | { kind: 'image'; png: Uint8Array; alt: string; caption?: string }
+  /** Inline SVG markup made by glassbox (e.g. a drawing with <title> hover labels); no scripts or outside resources. */
+  | { kind: 'svg'; markup: string; caption?: string };
 
 export interface ReportSection {
   title: string;
@@ -40,6 +42,17 @@ export const keyValues = (entries: Record<string, Cell> | [string, Cell][], capt
   caption,
 });
 export const image = (png: Uint8Array, alt: string, caption?: string): ReportBlock => ({ kind: 'image', png, alt, caption });
+export const svg = (markup: string, caption?: string): ReportBlock => ({ kind: 'svg', markup, caption });
+
+/** Refuses SVG that could run code or load anything from outside the page. */
+function checkedSvg(markup: string): string {
+  const m = markup.trim();
+  if (!/^<svg[\s>]/.test(m) || !m.endsWith('</svg>')) throw new Error('report svg block: markup must be one <svg> element');
+  const bad = [/<script/i, /<foreignObject/i, /\son[a-z]+\s*=/i, /(?:xlink:)?href\s*=\s*["'](?!#)/i, /url\(\s*["']?(?!#)/i];
+  const hit = bad.find((re) => re.test(m));
+  if (hit) throw new Error(`report svg block: markup contains ${hit.source} (scripts, event handlers and outside resources are not allowed)`);
+  return m;
+}
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -120,6 +133,8 @@ async function blockHtml(block: ReportBlock): Promise<string> {
     }
     case 'image':
       return `<figure><img class="grid" src="${pngDataUrl(block.png)}" alt="${escapeHtml(block.alt)}">${caption(block.caption)}</figure>`;
+    case 'svg':
+      return `<figure>${checkedSvg(block.markup)}${caption(block.caption)}</figure>`;
     default: {
       const unknown = block as { kind?: unknown };
       throw new Error(`report: unknown block kind ${JSON.stringify(unknown.kind)}`);

@@ -19,6 +19,7 @@ import {
   table,
   keyValues,
   image,
+  svg,
   text,
   encodePng,
   crc32,
@@ -157,6 +158,25 @@ test('names cannot inject html: titles, cells, captions and plot labels are esca
   assert.ok(!html.includes('<script'), 'no raw <script> anywhere');
   assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;'));
   assert.equal(escapeHtml(`a<b>"c'&`), 'a&lt;b&gt;&quot;c&#39;&amp;');
+});
+
+test('svg blocks are inlined with their hover titles; scripts, handlers and outside resources are refused', async () => {
+  const dir = tmp();
+  const drawing = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><line x1="0" y1="0" x2="9" y2="9"><title>A0.1-&gt;Resid End: 0.5</title></line></svg>';
+  await writeReport(dir, { title: 'svg', sections: [{ title: 'Drawing', blocks: [svg(drawing, 'hover me')] }] });
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.ok(html.includes(drawing), 'the markup is inlined as given');
+  assert.match(html, /<figcaption>hover me<\/figcaption>/);
+  const hostile = [
+    '<svg><script>alert(1)</script></svg>',
+    '<svg><rect onclick="alert(1)"/></svg>',
+    '<svg><image href="https://example.org/x.png"/></svg>',
+    '<svg><rect style="fill:url(https://example.org/p)"/></svg>',
+    '<div>not svg</div>',
+  ];
+  for (const markup of hostile) {
+    await assert.rejects(writeReport(tmp(), { title: 'x', sections: [{ title: 'x', blocks: [svg(markup)] }] }), /report svg block/, markup);
+  }
 });
 
 test('formatCell shows integers whole and other numbers to 4 significant digits', () => {
