@@ -68,22 +68,12 @@ export async function initBackend(name?: BackendName): Promise<BackendInfo> {
     await tf.setBackend('cpu');
   }
   await tf.ready();
-  silenceCpuBanner();
   if (fallbackReason && !warned) {
     warned = true;
     process.stderr.write(`glassbox: warning: ${fallbackReason}; using the pure-JS cpu backend (slow).\n`);
   }
   current = { name: chosen, requested, fallbackReason, details };
   return current;
-}
-
-/**
- * tfjs-backend-cpu (and so `native`, which extends it) prints a banner recommending tfjs-node on
- * its first tensor write in Node; glassbox has its own fast backend, so the advice does not apply.
- */
-function silenceCpuBanner(): void {
-  const backend = tf.backend() as unknown as { firstUse?: boolean };
-  if (typeof backend.firstUse === 'boolean') backend.firstUse = false;
 }
 
 function describeLoadError(want: BackendName, err: unknown): string {
