@@ -27,8 +27,6 @@ export class NativeBackend extends MathBackendCPU {
 
   constructor(readonly addon: NativeAddon) {
     super();
-    // MathBackendCPU prints a "install tfjs-node" banner on first use; it does not apply here.
-    (this as unknown as { firstUse: boolean }).firstUse = false;
   }
 
   /** An array of n floats for a kernel output, recycled when possible (contents undefined). */
