@@ -7,6 +7,7 @@ import { SGEMM_FULL, SGEMM_TINY, buildSgemm, sgemmFlops, type SgemmShape } from 
 import { MLP_FULL, MLP_TINY, buildMlpStep, type MlpShape } from './workloads/mlp.js';
 import { BLOCK_FULL, BLOCK_TINY, buildBlockStep, type BlockShape } from './workloads/transformer-block.js';
 import { CONV_FULL, CONV_TINY, buildConvTrunk, type ConvTrunkShape } from './workloads/conv-trunk.js';
+import { LM_FULL, LM_TINY, buildLmFwdBwd, type LmShape } from './workloads/transformer-lm.js';
 
 /** `full`: the benchmark's real shapes; `tiny`: scaled down, for tests of the harness itself. */
 export type Scale = 'full' | 'tiny';
@@ -75,6 +76,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
     unit: 'ms',
     shapes: { full: CONV_FULL, tiny: CONV_TINY },
     build: buildConvTrunk,
+    peer: TORCH,
+  }),
+  defineCase<LmShape>({
+    key: 'lm_fwd_bwd',
+    title: '4-layer transformer forward+backward (d256 h4 seq128 b16, vocab 512)',
+    unit: 'ms',
+    shapes: { full: LM_FULL, tiny: LM_TINY },
+    build: buildLmFwdBwd,
     peer: TORCH,
   }),
 ];

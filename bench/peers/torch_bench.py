@@ -1,7 +1,7 @@
 """PyTorch CPU peer of `glassbox bench`: the same workloads as bench/workloads/*.ts.
 
 Request on stdin (JSON):
-  {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk", "shape": {...}, "threads": N, "plan": {...}}
+  {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk"|"lm_fwd_bwd", "shape": {...}, "threads": N, "plan": {...}}
   {"mode": "check", "case": ..., "shape": {...}, "threads": N, "state": "<path of exported state>"}
 Reply: one JSON line on stdout. Weights and gradients are exchanged under glassbox's names and
 layouts; each model converts them (GlassboxLayout)."""
@@ -143,6 +143,51 @@ class Block(GlassboxLayout):
         return out
 
 
+class Lm(GlassboxLayout):
+    """GPT-2 style language model of Blocks: token and learned position embeddings, final
+    LayerNorm, untied unembedding with bias. glassbox names (TransformerLens): embed.W_E
+    [vocab, d], pos_embed.W_pos [n_ctx, d], blocks.{L}.* (as Block), ln_final.w/b,
+    unembed.W_U [d, vocab], unembed.b_U."""
+
+    def __init__(self, s):
+        super().__init__()
+        self.embed = nn.Embedding(s["vocab"], s["dModel"])
+        self.pos = nn.Parameter(torch.zeros(s["seq"], s["dModel"]))
+        self.blocks = nn.ModuleList([Block(s) for _ in range(s["layers"])])
+        self.ln_final = nn.LayerNorm(s["dModel"])
+        self.unembed = nn.Linear(s["dModel"], s["vocab"])
+
+    def forward(self, tokens):
+        x = self.embed(tokens) + self.pos[: tokens.shape[1]]
+        for b in self.blocks:
+            x = b(x)
+        return self.unembed(self.ln_final(x))
+
+    def to_glassbox(self, t):
+        out = {"embed.W_E": t["embed.weight"], "pos_embed.W_pos": t["pos"]}
+        for i, block in enumerate(self.blocks):
+            prefix = "blocks.%d." % i
+            sub = {k[len(prefix):]: v for k, v in t.items() if k.startswith(prefix)}
+            out.update({prefix + k: v for k, v in block.to_glassbox(sub).items()})
+        out["ln_final.w"] = t["ln_final.weight"]
+        out["ln_final.b"] = t["ln_final.bias"]
+        out["unembed.W_U"] = t["unembed.weight"].t()
+        out["unembed.b_U"] = t["unembed.bias"]
+        return out
+
+    def from_glassbox(self, p):
+        out = {"embed.weight": p["embed.W_E"], "pos": p["pos_embed.W_pos"]}
+        for i, block in enumerate(self.blocks):
+            prefix = "blocks.%d." % i
+            sub = {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}
+            out.update({prefix + k: v for k, v in block.from_glassbox(sub).items()})
+        out["ln_final.weight"] = p["ln_final.w"]
+        out["ln_final.bias"] = p["ln_final.b"]
+        out["unembed.weight"] = p["unembed.W_U"].t()
+        out["unembed.bias"] = p["unembed.b_U"]
+        return out
+
+
 class ResBlock(nn.Module):
     """Pre-activation: x + conv2(relu(bn2(conv1(relu(bn1(x))))))."""
 
@@ -228,6 +273,15 @@ def make_case(case, shape, state):
             return {"output": forward().permute(0, 2, 3, 1).contiguous().view(-1).tolist()}
 
         return model, forward, check
+    if case == "lm_fwd_bwd":
+        model = Lm(shape)
+        if state:
+            with torch.no_grad():
+                load_params(model, state["params"])
+            inputs, targets = (tensor_of(state["inputs"][k]).long() for k in ("inputs", "targets"))
+        else:
+            inputs, targets = (torch.randint(0, shape["vocab"], (shape["batch"], shape["seq"])) for _ in range(2))
+        return fwd_bwd_case(model, lambda: F.cross_entropy(model(inputs).view(-1, shape["vocab"]), targets.reshape(-1)), state)
     fail("unknown case %r" % case)
 
 
@@ -260,6 +314,27 @@ def train_case(model, shape, state, loss_fn):
         return {"loss": loss, "grads": grads}
 
     return model, step, check
+
+
+def fwd_bwd_case(model, loss_fn, state):
+    """Forward and backward (gradients of every parameter), no optimizer step."""
+
+    def run():
+        model.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        return loss
+
+    def check():
+        """The loss and its gradients (glassbox order and layout)."""
+        nll = run().item()
+        by_name = model.to_glassbox({name: p.grad for name, p in model.named_parameters()})
+        grads = []
+        for name in state["params"]:
+            grads.extend(by_name[name].reshape(-1).tolist())
+        return {"nll": [nll], "grads": grads}
+
+    return model, run, check
 
 
 def main():
