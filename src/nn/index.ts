@@ -6,6 +6,7 @@ export {
   relu, gelu, geluTanh, silu, tanh, sigmoid, identity, softmax, logSoftmax, activationByName, ACTIVATIONS,
 } from './activations.js';
 export type { ActivationFn, ActivationName } from './activations.js';
+export { softmaxCrossEntropy } from './losses.js';
 export { Linear } from './linear.js';
 export type { LinearOptions, WeightInit } from './linear.js';
 export { Embedding } from './embedding.js';

@@ -3,7 +3,7 @@
 import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
 import type { Rng } from '../engine/rng.js';
-import { MLP, AdamW, cosineWithWarmup, logSoftmax, train } from '../nn/index.js';
+import { MLP, AdamW, cosineWithWarmup, softmaxCrossEntropy, train } from '../nn/index.js';
 import { BatchSampler, classCounts, gatherBatch, splitTrainValidation, type ImageDataset } from '../nn/data/dataset.js';
 import { loadMnistDigits } from '../nn/data/mnist-digits.js';
 import { randomShift } from '../nn/data/augment.js';
@@ -56,15 +56,6 @@ export function digitClassifierConfig(ctx: Pick<TourContext, 'quick' | 'smoke'>)
   if (ctx.smoke) return { ...DIGIT_CLASSIFIER_DEFAULTS, steps: 6, warmupSteps: 2, evalEvery: 3 };
   if (ctx.quick) return { ...DIGIT_CLASSIFIER_DEFAULTS, steps: 300, warmupSteps: 15, evalEvery: 25 };
   return DIGIT_CLASSIFIER_DEFAULTS;
-}
-
-/** Mean cross-entropy between logits [n, k] and integer labels [n]. */
-export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const k = logits.shape[logits.shape.length - 1];
-    const oneHot = tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, k);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logSoftmax(logits)), -1))) as tf.Scalar;
-  });
 }
 
 export interface Evaluation {

@@ -5,6 +5,7 @@ import { tf } from '../../engine/tfjs.js';
 import type { Tensor } from '../../engine/tfjs.js';
 import type { Rng } from '../../engine/rng.js';
 import { AdamW } from '../optim/adam.js';
+import { softmaxCrossEntropy } from '../losses.js';
 import { cosineWithWarmup } from '../schedules.js';
 import { train, type CheckpointOptions, type StepMetrics, type TrainResult } from '../train.js';
 import type { HookedTransformer } from './model.js';
@@ -27,18 +28,9 @@ export interface LmTrainOptions {
   onProgress?: (step: number, totalSteps: number, metrics: StepMetrics) => void | Promise<void>;
 }
 
-/**
- * Mean next-token cross-entropy of logits [b, p, V] against targets [b, p] (int32). Picks the
- * targets' log-probabilities with a one-hot product (tf.gather's gradient is very slow on cpu).
- */
+/** Mean next-token cross-entropy of logits [b, p, V] against targets [b, p] (int32). */
 export function nextTokenLoss(logits: Tensor, targets: Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const V = logits.shape[2] as number;
-    const n = targets.size;
-    const logp = tf.logSoftmax(tf.reshape(logits, [n, V]));
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(tf.reshape(targets, [n]), 'int32'), V)));
-    return tf.div(tf.neg(picked), n) as tf.Scalar;
-  });
+  return softmaxCrossEntropy(logits, targets);
 }
 
 /** A batch of windows: inputs [b, seqLen] and next-token targets [b, seqLen]. */
