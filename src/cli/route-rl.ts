@@ -1,6 +1,6 @@
 // `glassbox route rl`: parsing only; the experiment lives in src/route/rl.
 import { InvalidArgumentError, type Command } from 'commander';
-import { mergeRlResults, runRlExperiment } from '../route/rl/experiment.js';
+import { mergeRlResults, runRlExperiment, type RlExperimentOptions } from '../route/rl/experiment.js';
 import { parseMethods } from '../route/rl/methods.js';
 import { ALGOS, type Algo } from '../route/rl/learner.js';
 import { parsePositiveInt, parsePositiveNumber, parseSeed } from './options.js';
@@ -29,21 +29,8 @@ function parseAlgo(value: string): Algo {
   return value as Algo;
 }
 
-interface RlOpts {
-  out: string;
-  seed: number;
-  quick?: boolean;
-  oversight?: number[];
-  methods?: ReturnType<typeof parseMethods>;
-  seeds?: number;
-  algo?: Algo;
-  updates?: number;
-  envs?: number;
-  rolloutSteps?: number;
-  hidden?: number;
-  lr?: number;
-  merge?: string;
-}
+/** The experiment's options under the CLI's names (--out, --oversight), plus --merge. */
+type RlOpts = Omit<RlExperimentOptions, 'outDir' | 'quick' | 'oversights' | 'quiet'> & { out: string; quick?: boolean; oversight?: number[]; merge?: string };
 
 export function registerRouteRl(route: Command): void {
   route
@@ -62,21 +49,10 @@ export function registerRouteRl(route: Command): void {
     .option('--hidden <n>', 'hidden width of trunk, experts and gate', parsePositiveInt)
     .option('--lr <x>', 'Adam learning rate', parsePositiveNumber)
     .option('--merge <dirs>', 'instead of training: combine the runs of these comma-separated run directories into one results.json and report in --out')
-    .action(async (opts: RlOpts) => {
-      const r = opts.merge ? await mergeRlResults(opts.out, opts.merge.split(',').map((d) => d.trim()).filter(Boolean)) : await runRlExperiment({
-        outDir: opts.out,
-        seed: opts.seed,
-        quick: opts.quick ?? false,
-        oversights: opts.oversight,
-        methods: opts.methods,
-        seeds: opts.seeds,
-        algo: opts.algo,
-        updates: opts.updates,
-        envs: opts.envs,
-        rolloutSteps: opts.rolloutSteps,
-        hidden: opts.hidden,
-        lr: opts.lr,
-      });
+    .action(async ({ out, quick, oversight, merge, ...options }: RlOpts) => {
+      const r = merge
+        ? await mergeRlResults(out, merge.split(',').map((d) => d.trim()).filter(Boolean))
+        : await runRlExperiment({ ...options, outDir: out, quick: quick ?? false, oversights: oversight });
       const s = r.summary as Record<string, { diamondRate?: number; ghostRate?: number } | unknown>;
       const fmt = (k: string) => {
         const m = s[k] as { diamondRate?: number; ghostRate?: number } | undefined;
