@@ -163,29 +163,29 @@ class Lm(GlassboxLayout):
             x = b(x)
         return self.unembed(self.ln_final(x))
 
-    def to_glassbox(self, t):
-        out = {"embed.W_E": t["embed.weight"], "pos_embed.W_pos": t["pos"]}
+    # (glassbox name, torch name, transposed): the tensors outside the blocks.
+    OUTER = [("embed.W_E", "embed.weight", False), ("pos_embed.W_pos", "pos", False),
+             ("ln_final.w", "ln_final.weight", False), ("ln_final.b", "ln_final.bias", False),
+             ("unembed.W_U", "unembed.weight", True), ("unembed.b_U", "unembed.bias", False)]
+
+    def _convert(self, tensors, to_glassbox):
+        """Renames (and transposes) OUTER, and converts each block's tensors with Block's mapping."""
+        out = {}
+        for gb, th, transposed in self.OUTER:
+            src, dst = (th, gb) if to_glassbox else (gb, th)
+            out[dst] = tensors[src].t() if transposed else tensors[src]
         for i, block in enumerate(self.blocks):
             prefix = "blocks.%d." % i
-            sub = {k[len(prefix):]: v for k, v in t.items() if k.startswith(prefix)}
-            out.update({prefix + k: v for k, v in block.to_glassbox(sub).items()})
-        out["ln_final.w"] = t["ln_final.weight"]
-        out["ln_final.b"] = t["ln_final.bias"]
-        out["unembed.W_U"] = t["unembed.weight"].t()
-        out["unembed.b_U"] = t["unembed.bias"]
+            sub = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+            converted = block.to_glassbox(sub) if to_glassbox else block.from_glassbox(sub)
+            out.update({prefix + k: v for k, v in converted.items()})
         return out
 
+    def to_glassbox(self, t):
+        return self._convert(t, True)
+
     def from_glassbox(self, p):
-        out = {"embed.weight": p["embed.W_E"], "pos": p["pos_embed.W_pos"]}
-        for i, block in enumerate(self.blocks):
-            prefix = "blocks.%d." % i
-            sub = {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}
-            out.update({prefix + k: v for k, v in block.from_glassbox(sub).items()})
-        out["ln_final.weight"] = p["ln_final.w"]
-        out["ln_final.bias"] = p["ln_final.b"]
-        out["unembed.weight"] = p["unembed.W_U"].t()
-        out["unembed.bias"] = p["unembed.b_U"]
-        return out
+        return self._convert(p, False)
 
 
 class ResBlock(nn.Module):
