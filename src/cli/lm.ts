@@ -2,19 +2,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '../engine/backend.js';
 import { generateText, parseTokenList, runLmTrainExperiment, runToFile } from '../nn/transformer/index.js';
-
-function positiveInt(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${flag} must be a positive integer, got '${v}'`);
-  return Number(v);
-}
-
-function positiveNumber(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got '${v}'`);
-  return n;
-}
+import { parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, parseSeed } from './options.js';
 
 export function registerLm(program: Command): void {
   const lm = program.command('lm').description('transformer language models: run checkpoints with cached activations, train small models');
@@ -46,57 +34,43 @@ export function registerLm(program: Command): void {
     .description('continue a text prompt with a model directory that has its tokenizer (vocab.json + merges.txt)')
     .requiredOption('--model <dir>', 'model directory (e.g. DIR/model written by lm train)')
     .requiredOption('--prompt <text>', 'text to continue')
-    .option('--max-new-tokens <n>', 'tokens to generate (capped by the context length)', '40')
-    .option('--temperature <x>', '0 for greedy decoding', '0')
-    .option('--top-k <n>', 'sample among the k most likely tokens')
-    .option('--seed <n>', 'sampling seed', '0')
-    .action(async (opts: { model: string; prompt: string; maxNewTokens: string; temperature: string; topK?: string; seed: string }) => {
+    .option('--max-new-tokens <n>', 'tokens to generate (capped by the context length)', parsePositiveInt, 40)
+    .option('--temperature <x>', '0 for greedy decoding', parseNonNegativeNumber, 0)
+    .option('--top-k <n>', 'sample among the k most likely tokens', parsePositiveInt)
+    .option('--seed <n>', 'sampling seed', parseSeed, 0)
+    .action(async (opts: { model: string; prompt: string; maxNewTokens: number; temperature: number; topK?: number; seed: number }) => {
       await initBackend();
-      const temperature = Number(opts.temperature);
-      if (!Number.isFinite(temperature) || temperature < 0) throw new Error(`--temperature must be a number >= 0, got '${opts.temperature}'`);
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${opts.seed}'`);
-      const r = generateText({
-        modelDir: opts.model,
-        prompt: opts.prompt,
-        maxNewTokens: positiveInt('--max-new-tokens', opts.maxNewTokens)!,
-        temperature,
-        topK: positiveInt('--top-k', opts.topK),
-        seed,
-      });
+      const r = generateText({ modelDir: opts.model, prompt: opts.prompt, maxNewTokens: opts.maxNewTokens, temperature: opts.temperature, topK: opts.topK, seed: opts.seed });
       process.stdout.write(`${r.text}\n`);
     });
   lm.command('train')
     .description('train a BPE tokenizer and a small GPT-2 style model on a text file or the built-in corpus; writes DIR/model, results.json and report.html')
     .requiredOption('--out <dir>', 'run directory')
-    .option('--seed <n>', 'random seed', '0')
+    .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--quick', 'a small, fast configuration')
     .option('--text <file>', 'UTF-8 text file to train on (default: the built-in corpus)')
-    .option('--steps <n>', 'training steps')
-    .option('--vocab-size <n>', 'BPE vocabulary size')
-    .option('--layers <n>', 'transformer blocks')
-    .option('--d-model <n>', 'residual width')
-    .option('--heads <n>', 'attention heads')
-    .option('--seq-len <n>', 'training context length')
-    .option('--batch-size <n>', 'sequences per step')
-    .option('--lr <x>', 'peak learning rate')
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const s = (k: string) => opts[k] as string | undefined;
-      const seed = Number(s('seed'));
-      if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${s('seed')}'`);
+    .option('--steps <n>', 'training steps', parsePositiveInt)
+    .option('--vocab-size <n>', 'BPE vocabulary size', parsePositiveInt)
+    .option('--layers <n>', 'transformer blocks', parsePositiveInt)
+    .option('--d-model <n>', 'residual width', parsePositiveInt)
+    .option('--heads <n>', 'attention heads', parsePositiveInt)
+    .option('--seq-len <n>', 'training context length', parsePositiveInt)
+    .option('--batch-size <n>', 'sequences per step', parsePositiveInt)
+    .option('--lr <x>', 'peak learning rate', parsePositiveNumber)
+    .action(async (opts: { out: string; seed: number; quick?: boolean; text?: string; steps?: number; vocabSize?: number; layers?: number; dModel?: number; heads?: number; seqLen?: number; batchSize?: number; lr?: number }) => {
       const { summary } = await runLmTrainExperiment({
-        outDir: s('out')!,
-        seed,
+        outDir: opts.out,
+        seed: opts.seed,
         quick: !!opts.quick,
-        textFile: s('text'),
-        steps: positiveInt('--steps', s('steps')),
-        vocabSize: positiveInt('--vocab-size', s('vocabSize')),
-        nLayers: positiveInt('--layers', s('layers')),
-        dModel: positiveInt('--d-model', s('dModel')),
-        nHeads: positiveInt('--heads', s('heads')),
-        seqLen: positiveInt('--seq-len', s('seqLen')),
-        batchSize: positiveInt('--batch-size', s('batchSize')),
-        peakLr: positiveNumber('--lr', s('lr')),
+        textFile: opts.text,
+        steps: opts.steps,
+        vocabSize: opts.vocabSize,
+        nLayers: opts.layers,
+        dModel: opts.dModel,
+        nHeads: opts.heads,
+        seqLen: opts.seqLen,
+        batchSize: opts.batchSize,
+        peakLr: opts.lr,
       });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     });
