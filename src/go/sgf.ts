@@ -6,7 +6,7 @@ import sgf from '@sabaki/sgf';
 import type { SgfNode } from '@sabaki/sgf';
 import { BLACK, WHITE, EMPTY, type Color, type Point, checkBoardSize, colorName, parseSgfCoord, toSgfCoord } from './board/coords.js';
 import { Game } from './board/game.js';
-import { type Rules, checkKomi, parseRules, presetNameOf, rulesToJson } from './board/rules.js';
+import { type Rules, parseKomi, parseRules, presetNameOf, rulesToJson } from './board/rules.js';
 
 export interface SgfMove {
   color: Color;
@@ -59,6 +59,11 @@ function checkStructure(text: string, source: string): void {
       } else {
         depth--;
         if (depth < 0) throw new Error(`${where}: unbalanced ')'`);
+        // A game tree is a sequence of nodes then its variations: after a variation only another one or ')'.
+        const nextTok = tokens[i + 1];
+        if (depth > 0 && nextTok && nextTok.type !== 'parenthesis') {
+          throw new Error(`${source}:${nextTok.row + 1}:${nextTok.col + 1}: '${nextTok.value}' after a variation (expected '(' or ')')`);
+        }
       }
     } else if (t.type === 'c_value_type') {
       const prev = tokens[i - 1];
@@ -106,9 +111,11 @@ export function parseSgf(text: string, source = 'SGF'): SgfGame {
   const km = single(root, 'KM', source);
   let komi: number | null = null;
   if (km !== null && km.trim() !== '') {
-    const k = Number(km);
-    if (!Number.isFinite(k)) throw new Error(`${source}: KM[${km}] is not a number`);
-    komi = checkKomi(k);
+    try {
+      komi = parseKomi(km);
+    } catch (e) {
+      throw new Error(`${source}: KM[${km}]: ${(e as Error).message}`);
+    }
   }
   const rulesText = single(root, 'RU', source);
   let rules: Rules | null = null;
@@ -141,7 +148,11 @@ export function parseSgf(text: string, source = 'SGF'): SgfGame {
   const setupMap = new Map<string, Color | typeof EMPTY>();
   for (const [key, color] of [['AB', BLACK], ['AW', WHITE], ['AE', EMPTY]] as const) {
     for (const v of root.data[key] ?? []) {
-      for (const p of expandPointList(v, key, width, height, source)) setupMap.set(`${p.x},${p.y}`, color);
+      for (const p of expandPointList(v, key, width, height, source)) {
+        const k = `${p.x},${p.y}`;
+        if (color === WHITE && setupMap.get(k) === BLACK) throw new Error(`${source}: point ${toSgfCoord(p)} is in both AB and AW`);
+        setupMap.set(k, color);
+      }
     }
   }
   for (const [k, color] of setupMap) {

@@ -44,7 +44,12 @@ test('rules presets and JSON match KataGo', () => {
   assert.equal(rulesPreset('Chinese').rules.ko, 'SIMPLE');
   assert.equal(rulesPreset('new-zealand').rules.suicide, true);
   assert.equal(rulesPreset('aga-button').komi, 7);
-  assert.equal(RULE_PRESET_NAMES.length, 11);
+  assert.equal(rulesPreset('new-zealand').komi, 7, "KataGo's new-zealand komi is 7");
+  // Presets KataGo's parser accepts beyond the documented eleven, with their aliases.
+  assert.equal(rulesToJson(rulesPreset('ancient-territory').rules), '{"friendlyPassOk":false,"hasButton":false,"ko":"SIMPLE","scoring":"TERRITORY","suicide":false,"tax":"ALL","whiteHandicapBonus":"0"}');
+  assert.equal(rulesToJson(rulesPreset('ing').rules), '{"friendlyPassOk":true,"hasButton":false,"ko":"POSITIONAL","scoring":"AREA","suicide":true,"tax":"NONE","whiteHandicapBonus":"0"}');
+  assert.equal(rulesToJson(rulesPreset('ancient area').rules), rulesToJson(rulesPreset('stone-scoring').rules));
+  assert.equal(RULE_PRESET_NAMES.length, 13);
   const j = parseRules('{"ko":"SIMPLE","scoring":"TERRITORY"}');
   assert.equal(j.rules.tax, 'SEKI', 'tax defaults to SEKI under territory scoring');
   assert.equal(j.rules.suicide, true, 'other fields default to tromp-taylor');
@@ -105,6 +110,54 @@ test('two consecutive passes end the game; a move in between resets the count', 
   g.play(PASS);
   assert.equal(g.isOver, true);
   assert.throws(() => g.play(at(g, 'C3')), /illegal move B C3: point is occupied/);
+});
+
+test("button rules (KataGo's): the button-taking pass does not count towards the two that end the game, and starts a fresh superko history", () => {
+  for (const name of ['aga-button', 'aga'] as const) {
+    const g = new Game({ width: 9, rules: rulesPreset(name).rules, komi: 7, setup: stonesOn(9, 9, DOUBLE_KO) });
+    g.play(at(g, 'C8'), BLACK); // takes ko 1
+    g.play(PASS, WHITE); // takes the button under aga-button
+    g.play(PASS, BLACK);
+    assert.equal(g.isOver, name === 'aga', `${name}: over after W pass, B pass?`);
+    // White retaking ko 1 recreates the starting stones with black to move: a situational-superko
+    // repetition, except that under button rules that position had the button still on the table.
+    assert.equal(g.isLegal(at(g, 'B8'), WHITE), name === 'aga-button', `${name}: W B8`);
+  }
+  const g = new Game({ width: 5, rules: rulesPreset('aga-button').rules, komi: 7 });
+  for (const c of [BLACK, WHITE]) g.play(PASS, c);
+  assert.equal(g.isOver, false, 'button taken, one ending pass');
+  g.play(PASS, BLACK);
+  assert.equal(g.isOver, true);
+  assert.equal(scoreGame(g).whiteMinusBlack, 7 - 0.5, 'black took the button');
+  g.undo();
+  assert.equal(g.isOver, false, 'undo replays the button rule');
+});
+
+test("simple ko (KataGo's rule): a pass ends the game when that player already passed in the same position, even without two passes in a row", () => {
+  for (const name of ['chinese', 'chinese-ogs'] as const) {
+    const g = new Game({ width: 9, rules: rulesPreset(name).rules, setup: stonesOn(9, 9, DOUBLE_KO) });
+    g.play(PASS, BLACK);
+    g.play(at(g, 'B4'), WHITE); // takes ko 2
+    g.play(at(g, 'C8'), BLACK); // takes ko 1
+    g.play(PASS, WHITE);
+    g.play(at(g, 'C4'), BLACK); // retakes ko 2
+    if (name === 'chinese-ogs') {
+      assert.match(g.illegalReason(at(g, 'B8'), WHITE)!, /positional superko/, 'positional superko forbids the cycle instead');
+      continue;
+    }
+    g.play(at(g, 'B8'), WHITE); // retakes ko 1: the starting position, black to move, where black passed
+    assert.equal(g.isOver, false);
+    const h = g.clone();
+    g.play(PASS, BLACK);
+    assert.equal(g.consecutivePasses, 1);
+    assert.equal(g.isOver, true, 'black passed here before');
+    h.play(PASS, BLACK);
+    assert.equal(h.isOver, true, 'clone keeps the pass history');
+    g.undo();
+    assert.equal(g.isOver, false);
+    g.play(at(g, 'E5'), BLACK);
+    assert.equal(g.isOver, false, 'a move after the end resumes the game');
+  }
 });
 
 test('Tromp-Taylor area scoring counts stones and single-colour regions, removes nothing', () => {

@@ -1,7 +1,10 @@
 // A game: a board plus everything that depends on history: whose turn it is, the ko rule (simple ko
 // from the board, positional or situational superko from the set of earlier position hashes),
-// passes and the end of the game after two consecutive passes, the button, and undo (by replaying
-// the move list from the initial position).
+// passes and the end of the game, the button, and undo (by replaying the move list from the initial
+// position). As in KataGo: the game ends after two consecutive passes, or under simple ko when a
+// player passes in a position (same stones, same player to move) in which they passed before; under
+// button rules the first pass takes the button, does not count towards the two, and starts a fresh
+// superko history (positions with the button still on the table are different positions).
 import { Board } from './board.js';
 import { BLACK, PASS, WHITE, type Color, colorName, opponent, toGtpVertex } from './coords.js';
 import { type Rules, rulesPreset } from './rules.js';
@@ -32,14 +35,18 @@ export class Game {
   board: Board;
   toMove: Color;
   readonly moves: Move[] = [];
-  /** Consecutive passes at the end of the move list. */
+  /** Consecutive game-ending passes at the end of the move list (the button-taking pass does not count). */
   consecutivePasses = 0;
+  /** The last move was a pass in a position where the same player had passed before (simple ko only). */
+  private repeatedPassEnd = false;
   /** Who passed first in the game (takes the button under button rules), if anyone. */
   buttonTakenBy: Color | null = null;
 
   private readonly initialBoard: Board;
   private readonly initialToMove: Color;
   private readonly seen = new Set<number>();
+  /** Keys (stones and player to move) of the positions in which black / white passed. */
+  private readonly passedIn: [Set<number>, Set<number>] = [new Set(), new Set()];
 
   constructor(s: GameSetup) {
     this.width = s.width;
@@ -64,7 +71,7 @@ export class Game {
   }
 
   get isOver(): boolean {
-    return this.consecutivePasses >= 2;
+    return this.consecutivePasses >= 2 || this.repeatedPassEnd;
   }
 
   /** Key of a position for the superko history (situational keys include the player to move). */
@@ -109,10 +116,26 @@ export class Game {
   }
 
   private apply(loc: number, color: Color): void {
+    const takesButton = loc === PASS && this.buttonTakenBy === null && this.rules.hasButton;
+    this.repeatedPassEnd = false;
+    if (loc === PASS && !takesButton) {
+      const w = color === WHITE ? ZOBRIST.whiteToMove : [0, 0];
+      const key = hashKey((this.board.hashLo ^ w[0]) >>> 0, (this.board.hashHi ^ w[1]) >>> 0);
+      const passed = this.passedIn[color - 1];
+      this.repeatedPassEnd = this.rules.ko === 'SIMPLE' && passed.has(key);
+      passed.add(key);
+    }
     this.board.play(loc, color);
     if (loc === PASS) {
-      this.consecutivePasses++;
       if (this.buttonTakenBy === null) this.buttonTakenBy = color;
+      if (takesButton) {
+        this.consecutivePasses = 0;
+        this.seen.clear();
+        this.passedIn[0].clear();
+        this.passedIn[1].clear();
+      } else {
+        this.consecutivePasses++;
+      }
     } else {
       this.consecutivePasses = 0;
     }
@@ -136,8 +159,11 @@ export class Game {
     this.toMove = this.initialToMove;
     this.moves.length = 0;
     this.consecutivePasses = 0;
+    this.repeatedPassEnd = false;
     this.buttonTakenBy = null;
     this.seen.clear();
+    this.passedIn[0].clear();
+    this.passedIn[1].clear();
     this.seen.add(this.positionKey(this.board.hashLo, this.board.hashHi, this.toMove));
   }
 
@@ -214,9 +240,11 @@ export class Game {
     g.toMove = this.toMove;
     g.moves.push(...this.moves.map((m) => ({ ...m })));
     g.consecutivePasses = this.consecutivePasses;
+    g.repeatedPassEnd = this.repeatedPassEnd;
     g.buttonTakenBy = this.buttonTakenBy;
     g.seen.clear();
     for (const k of this.seen) g.seen.add(k);
+    for (const c of [0, 1]) for (const k of this.passedIn[c]) g.passedIn[c].add(k);
     return g;
   }
 }

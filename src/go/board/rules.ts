@@ -37,11 +37,14 @@ const PRESETS: Record<string, Preset> = {
   'stone-scoring': preset('SIMPLE', 'AREA', 'ALL', false, false, '0', true, 7.5),
   aga: preset('SITUATIONAL', 'AREA', 'NONE', false, false, 'N-1', true, 7.5),
   bga: preset('SITUATIONAL', 'AREA', 'NONE', false, false, 'N-1', true, 7.5),
-  'new-zealand': preset('SITUATIONAL', 'AREA', 'NONE', true, false, '0', true, 7.5),
+  'new-zealand': preset('SITUATIONAL', 'AREA', 'NONE', true, false, '0', true, 7.0),
   'aga-button': preset('SITUATIONAL', 'AREA', 'NONE', false, true, 'N-1', true, 7.0),
+  // Also accepted by KataGo's rules parser, though its GTP documentation does not list them.
+  'ancient-territory': preset('SIMPLE', 'TERRITORY', 'ALL', false, false, '0', false, 6.5),
+  goe: preset('POSITIONAL', 'AREA', 'NONE', true, false, '0', true, 7.5),
 };
 
-/** KataGo's preset names, in the order its documentation lists them. */
+/** KataGo's preset names: the ones its documentation lists, in its order, then the others its parser accepts. */
 export const RULE_PRESET_NAMES = Object.keys(PRESETS);
 
 const KO_RULES: KoRule[] = ['SIMPLE', 'POSITIONAL', 'SITUATIONAL'];
@@ -52,7 +55,7 @@ const BONUS_RULES: WhiteHandicapBonus[] = ['0', 'N', 'N-1'];
 /** Preset by KataGo name (case-insensitive; '-', '_' and ' ' interchangeable), with its default komi. */
 export function rulesPreset(name: string): { rules: Rules; komi: number } {
   const key = name.trim().toLowerCase().replace(/[_ ]/g, '-');
-  const alias: Record<string, string> = { tromptaylor: 'tromp-taylor', chineseogs: 'chinese-ogs', chinesekgs: 'chinese-kgs', stonescoring: 'stone-scoring', nz: 'new-zealand', newzealand: 'new-zealand', agabutton: 'aga-button', french: 'aga' };
+  const alias: Record<string, string> = { tromptaylor: 'tromp-taylor', chineseogs: 'chinese-ogs', chinesekgs: 'chinese-kgs', stonescoring: 'stone-scoring', nz: 'new-zealand', newzealand: 'new-zealand', agabutton: 'aga-button', french: 'aga', ancientarea: 'stone-scoring', 'ancient-area': 'stone-scoring', ancientterritory: 'ancient-territory', ing: 'goe' };
   const p = PRESETS[key] ?? PRESETS[alias[key] ?? ''];
   if (!p) throw new Error(`unknown rules '${name}': expected one of ${RULE_PRESET_NAMES.join(', ')} or a JSON object`);
   return { rules: { ...p.rules }, komi: p.komi };
@@ -174,9 +177,19 @@ export function presetNameOf(r: Rules): string | null {
   return null;
 }
 
+/** KataGo's accepted komi range (Rules::MIN_USER_KOMI / MAX_USER_KOMI); its network inputs clip further. */
+export const MAX_ABS_KOMI = 400;
+
 /** Komi must be finite, an integer or half-integer, and within KataGo's accepted range. */
 export function checkKomi(komi: number): number {
-  if (!Number.isFinite(komi) || Math.abs(komi) > 150) throw new Error(`unacceptable komi ${komi}: expected a number from -150 to 150`);
+  if (!Number.isFinite(komi) || Math.abs(komi) > MAX_ABS_KOMI) throw new Error(`unacceptable komi ${komi}: expected a number from -${MAX_ABS_KOMI} to ${MAX_ABS_KOMI}`);
   if (komi * 2 !== Math.round(komi * 2)) throw new Error(`komi must be an integer or half-integer, got ${komi}`);
   return komi;
+}
+
+/** Komi from text: a decimal number ("7.5", "-3", "1e1"; not hex, not "Infinity"), checked by checkKomi. */
+export function parseKomi(text: string): number {
+  const t = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new Error(`komi is not a number: '${text}'`);
+  return checkKomi(Number(t));
 }

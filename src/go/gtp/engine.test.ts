@@ -71,6 +71,29 @@ test('GTP board commands: rectangular sizes, play, genmove, showboard, scoring, 
   assert.equal(await e.handleLine('final_score'), '= B+4.5\n\n');
 });
 
+test("boardsize and komi accept what KataGo accepts (SIZE, W H, W:H, rectangular_boardsize SIZE; komi within +-400, decimal)", async () => {
+  const e = new GtpEngine({ bot: new RandomBot(7) });
+  assert.equal(await e.handleLine('boardsize 7:5'), '= \n\n');
+  assert.deepEqual([e.game.width, e.game.height], [7, 5]);
+  assert.equal(await e.handleLine('rectangular_boardsize 9'), '= \n\n');
+  assert.deepEqual([e.game.width, e.game.height], [9, 9]);
+  assert.equal(await e.handleLine('rectangular_boardsize 6:4'), '= \n\n');
+  assert.deepEqual([e.game.width, e.game.height], [6, 4]);
+  assert.equal(await e.handleLine('boardsize 7:5:3'), "? boardsize needs integers, got '7:5:3'\n\n");
+  assert.equal(await e.handleLine('boardsize 7:1'), '? unacceptable size (2 to 19)\n\n');
+  assert.equal(await e.handleLine('komi 400'), '= \n\n');
+  assert.equal(await e.handleLine('komi -250.5'), '= \n\n');
+  assert.equal(e.game.komi, -250.5);
+  assert.equal(await e.handleLine('komi 1e1'), '= \n\n');
+  assert.equal(e.game.komi, 10);
+  assert.equal(await e.handleLine('komi 400.5'), '? unacceptable komi 400.5: expected a number from -400 to 400\n\n');
+  assert.equal(await e.handleLine('komi 0x10'), "? komi is not a number: '0x10'\n\n");
+  assert.equal(await e.handleLine('komi Infinity'), "? komi is not a number: 'Infinity'\n\n");
+  assert.equal(e.game.komi, 10, 'a refused komi leaves komi alone');
+  assert.equal(await e.handleLine('kata-set-rules ing'), '= \n\n');
+  assert.equal(await e.handleLine('kata-set-rules ancient-territory'), '= \n\n');
+});
+
 test('final_status_list uses pass-alive areas: stones inside the opponent pass-alive territory are dead', async () => {
   const e = new GtpEngine({ bot: new RandomBot(3) });
   await session(e, ['boardsize 5', 'kata-set-rules japanese', 'komi 0']);

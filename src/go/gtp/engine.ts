@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BLACK, PASS, WHITE, type Color, MAX_SIZE, MIN_SIZE, parseColor, parseGtpVertex, toGtpVertex } from '../board/coords.js';
 import { Game } from '../board/game.js';
-import { type Rules, checkKomi, parseRules, rulesPreset, rulesToJson } from '../board/rules.js';
+import { type Rules, checkKomi, parseKomi, parseRules, rulesPreset, rulesToJson } from '../board/rules.js';
 import { scoreGame, stonesInArea } from '../board/scoring.js';
 import { passAliveArea } from '../board/benson.js';
 import { gameFromSgf, parseSgf, writeSgf } from '../sgf.js';
@@ -69,7 +69,7 @@ export class GtpEngine {
       ['list_commands', () => [...this.handlers.keys()].join('\n')],
       ['quit', () => { this.quitRequested = true; return ''; }],
       ['boardsize', (a) => this.boardsize(a)],
-      ['rectangular_boardsize', (a) => { need(a, 2, 'rectangular_boardsize WIDTH HEIGHT'); return this.boardsize(a); }],
+      ['rectangular_boardsize', (a) => this.boardsize(a)],
       ['clear_board', () => { this.game = this.freshGame(this.game.width, this.game.height); return ''; }],
       ['komi', (a) => this.komi(a)],
       ['get_komi', () => String(this.game.komi)],
@@ -166,9 +166,12 @@ export class GtpEngine {
     }
   }
 
+  /** boardsize / rectangular_boardsize, as KataGo takes them: SIZE, WIDTH HEIGHT or WIDTH:HEIGHT. */
   private boardsize(a: string[]): string {
-    if (a.length < 1 || a.length > 2) throw new CommandError('expected boardsize SIZE or boardsize WIDTH HEIGHT');
-    const [w, h] = [int(a[0]), int(a[1] ?? a[0])];
+    if (a.length < 1 || a.length > 2) throw new CommandError('expected boardsize SIZE, WIDTH HEIGHT or WIDTH:HEIGHT');
+    const parts = a.length === 1 && a[0].includes(':') ? a[0].split(':') : a;
+    if (parts.length > 2) throw new CommandError(`boardsize needs integers, got '${a.join(' ')}'`);
+    const [w, h] = [int(parts[0]), int(parts[1] ?? parts[0])];
     if (w === null || h === null) throw new CommandError(`boardsize needs integers, got '${a.join(' ')}'`);
     if (w < MIN_SIZE || h < MIN_SIZE || w > MAX_SIZE || h > MAX_SIZE) throw new CommandError(`unacceptable size (${MIN_SIZE} to ${MAX_SIZE})`);
     this.game = this.freshGame(w, h);
@@ -177,9 +180,7 @@ export class GtpEngine {
 
   private komi(a: string[]): string {
     need(a, 1, 'komi VALUE');
-    const k = Number(a[0]);
-    if (!Number.isFinite(k)) throw new CommandError(`komi is not a number: '${a[0]}'`);
-    this.game.komi = checkKomi(k);
+    this.game.komi = parseKomi(a[0]);
     return '';
   }
 
