@@ -8,6 +8,7 @@ import { MLP_FULL, MLP_TINY, buildMlpStep, type MlpShape } from './workloads/mlp
 import { BLOCK_FULL, BLOCK_TINY, buildBlockStep, type BlockShape } from './workloads/transformer-block.js';
 import { CONV_FULL, CONV_TINY, buildConvTrunk, type ConvTrunkShape } from './workloads/conv-trunk.js';
 import { LM_FULL, LM_TINY, buildLmFwdBwd, type LmShape } from './workloads/transformer-lm.js';
+import { ROUTE_AE_FULL, ROUTE_AE_TINY, buildRouteAutoencoderStep, type RouteAutoencoderShape } from './workloads/route-autoencoder.js';
 
 /** `full`: the benchmark's real shapes; `tiny`: scaled down, for tests of the harness itself. */
 export type Scale = 'full' | 'tiny';
@@ -84,6 +85,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
     unit: 'ms',
     shapes: { full: LM_FULL, tiny: LM_TINY },
     build: buildLmFwdBwd,
+    peer: TORCH,
+  }),
+  defineCase<RouteAutoencoderShape>({
+    key: 'route_ae_step',
+    title: 'routed autoencoder 784-2048-512-32 train step, batch 2048 (x 29.3 = a Fashion-MNIST epoch)',
+    unit: 'ms',
+    shapes: { full: ROUTE_AE_FULL, tiny: ROUTE_AE_TINY },
+    build: buildRouteAutoencoderStep,
     peer: TORCH,
   }),
 ];

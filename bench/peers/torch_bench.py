@@ -1,7 +1,7 @@
 """PyTorch CPU peer of `glassbox bench`: the same workloads as bench/workloads/*.ts.
 
 Request on stdin (JSON):
-  {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk"|"lm_fwd_bwd", "shape": {...}, "threads": N, "plan": {...}}
+  {"mode": "time",  "case": "mlp_step"|"block_step"|"conv_trunk"|"lm_fwd_bwd"|"route_ae_step", "shape": {...}, "threads": N, "plan": {...}}
   {"mode": "check", "case": ..., "shape": {...}, "threads": N, "state": "<path of exported state>"}
 Reply: one JSON line on stdout. Weights and gradients are exchanged under glassbox's names and
 layouts; each model converts them (GlassboxLayout)."""
@@ -216,6 +216,41 @@ class ConvTrunk(GlassboxLayout):
         return x
 
 
+class RoutedAutoencoder(GlassboxLayout):
+    """The gradient-routing experiment's autoencoder (src/route/mnist/autoencoder.ts): encoder trunk
+    (ReLU after every layer), two bias-free heads (the code halves), mirrored ReLU decoder."""
+
+    def __init__(self, s):
+        super().__init__()
+        half = s["codeSize"] // 2
+        self.encoder = nn.Module()
+        self.encoder.trunk = Mlp([s["inputSize"]] + s["hidden"], F.relu)
+        self.encoder.head_first = nn.Linear(s["hidden"][-1], half, bias=False)
+        self.encoder.head_second = nn.Linear(s["hidden"][-1], half, bias=False)
+        self.decoder = Mlp([s["codeSize"]] + s["hidden"][::-1] + [s["inputSize"]], F.relu)
+
+    def encode(self, x):
+        h = F.relu(self.encoder.trunk(x))
+        return torch.cat([self.encoder.head_first(h), self.encoder.head_second(h)], 1)
+
+
+def routed_autoencoder_loss(model, s, x, weights, mask):
+    """Group-mean MAE through the routed code (mask*code + (1-mask)*stop_gradient(code)), L1 on each
+    half (sum over dimensions of the batch-mean |value|), mean |Pearson correlation| across halves."""
+    code = model.encode(x)
+    routed = mask * code + (1 - mask) * code.detach()
+    loss = (weights * (model.decoder(routed) - x).abs().mean(1)).sum()
+    half = s["codeSize"] // 2
+    a, b = code[:, :half], code[:, half:]
+    loss = loss + s["l1"] * (a.abs().mean(0).sum() + b.abs().mean(0).sum())
+
+    def standardize(t):
+        return (t - t.mean(0)) / torch.sqrt(t.var(0, unbiased=False) + 1e-6)
+
+    corr = standardize(a).t() @ standardize(b) / x.shape[0]
+    return loss + s["corr"] * corr.abs().mean()
+
+
 def tensor_of(entry):
     return torch.tensor(entry["data"], dtype=torch.float32).reshape(entry["shape"])
 
@@ -282,15 +317,30 @@ def make_case(case, shape, state):
         else:
             inputs, targets = (torch.randint(0, shape["vocab"], (shape["batch"], shape["seq"])) for _ in range(2))
         return fwd_bwd_case(model, lambda: F.cross_entropy(model(inputs).view(-1, shape["vocab"]), targets.reshape(-1)), state)
+    if case == "route_ae_step":
+        model = RoutedAutoencoder(shape)
+        n, d, c = shape["batch"], shape["inputSize"], shape["codeSize"]
+        if state:
+            x, weights, mask = (tensor_of(state["inputs"][k]) for k in ("x", "weights", "mask"))
+        else:
+            x = torch.rand(n, d) * 2 - 1
+            weights = torch.full((n,), 2.0 / n)
+            mask = torch.zeros(n, c)
+            mask[: n // 2, : c // 2] = 1
+            mask[n // 2:, c // 2:] = 1
+        opt = dict(shape, optimizer={"lr": shape["lr"], "weightDecay": shape["weightDecay"]})
+        return train_case(model, opt, state, lambda: routed_autoencoder_loss(model, shape, x, weights, mask), adam=True)
     fail("unknown case %r" % case)
 
 
-def train_case(model, shape, state, loss_fn):
+def train_case(model, shape, state, loss_fn, adam=False):
+    """adam: torch.optim.Adam (L2-style weight decay) instead of AdamW."""
     if state:
         with torch.no_grad():
             load_params(model, state["params"])
     o = shape["optimizer"]
-    opt = torch.optim.AdamW(model.parameters(), lr=o["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=o["weightDecay"])
+    cls = torch.optim.Adam if adam else torch.optim.AdamW
+    opt = cls(model.parameters(), lr=o["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=o["weightDecay"])
 
     def step(on_grads=None):
         opt.zero_grad(set_to_none=True)

@@ -40,6 +40,7 @@ interface MnistOpts {
   corr?: number;
   hidden?: number[];
   certHidden?: number[];
+  certSchedule?: 'joint' | 'after';
 }
 
 export function registerRoute(program: Command): void {
@@ -67,6 +68,7 @@ export function registerRoute(program: Command): void {
     .option('--corr <x>', 'cross-half correlation penalty coefficient', parseNumber)
     .option('--hidden <widths>', 'encoder hidden widths, e.g. 2048,512 (the decoder mirrors them)', parseWidths)
     .option('--cert-hidden <widths>', 'certificate decoder hidden widths (mirrored)', parseWidths)
+    .addOption(new Option('--cert-schedule <when>', 'train the certificates alongside the autoencoder (joint, as the reference) or after it').choices(['joint', 'after']))
     .action(async (opts: MnistOpts) => {
       const config: Partial<RouteMnistConfig> = {};
       if (opts.steps !== undefined) config.steps = opts.steps;
@@ -79,6 +81,7 @@ export function registerRoute(program: Command): void {
       if (opts.corr !== undefined) config.corrCoef = opts.corr;
       if (opts.hidden !== undefined) config.hidden = opts.hidden;
       if (opts.certHidden !== undefined) config.certHidden = opts.certHidden;
+      if (opts.certSchedule !== undefined) config.certSchedule = opts.certSchedule;
       const r = await runRouteMnist({
         outDir: opts.out,
         seed: opts.seed,

@@ -12,6 +12,7 @@ import { BatchSampler, gatherBatch, subset, type ImageDataset } from '../../nn/d
 import { compileRouting } from '../compile.js';
 import { paramRoutedGrads } from '../param-routing.js';
 import { combineHooks, type Hooks } from '../hooks.js';
+import { stopGradient } from '../primitives.js';
 import type { RoutingSpec } from '../spec.js';
 import { PartitionedAutoencoder, certificateDecoder } from './autoencoder.js';
 import { runLoop } from './loop.js';
@@ -22,7 +23,7 @@ export interface RouteMnistConfig {
   /** Encoder hidden widths (the decoder mirrors them). */
   hidden: number[];
   codeSize: number;
-  /** Scale of the code heads' initial weights (see AutoencoderShape.headInitScale). */
+  /** Scale of the code heads' initial weights (see AutoencoderShape.headInitScale; 1 = PyTorch's default, as the reference). */
   headInitScale: number;
   batchSize: number;
   steps: number;
@@ -36,6 +37,13 @@ export interface RouteMnistConfig {
   corrCoef: number;
   /** Certificate decoders' hidden widths (mirrored: half -> ... -> image). */
   certHidden: number[];
+  /**
+   * 'joint': the certificates train alongside the autoencoder, one step each per autoencoder step, on
+   * the current detached code (as the reference does); 'after': they train for `certSteps` steps on
+   * the finished autoencoder's code.
+   */
+  certSchedule: 'joint' | 'after';
+  /** Certificate steps when certSchedule is 'after'. */
   certSteps: number;
   certLr: number;
   certBatchSize: number;
@@ -59,7 +67,7 @@ export interface VariantResult {
   name: string;
   mode: RoutingMode;
   routingPct: number;
-  /** Mean validation MAE per class, for the main decoder and each certificate. */
+  /** Mean validation MAE per class (pixels on the network's [-1, 1] scale), for the main decoder and each certificate. */
   perClass: { main: number[]; certFirst: number[]; certSecond: number[] };
   /** The same with mean squared error (the reference code's evaluation metric). */
   perClassMse: { main: number[]; certFirst: number[]; certSecond: number[] };
@@ -119,25 +127,62 @@ export function crossCorrelationPenalty(a: Tensor, b: Tensor): tf.Scalar {
   });
 }
 
+/** Pixels in [0, 1] as the network sees them: mapped to [-1, 1], as the reference normalizes MNIST. */
+export function networkPixels(images: Float32Array, pixels: number): Tensor {
+  return tf.tidy(() => tf.sub(tf.mul(tf.tensor2d(images, [images.length / pixels, pixels]), 2), 1));
+}
+
 /**
- * The autoencoder's training loss on a batch x [n, pixels], scaled by `share` (the batch fraction
- * these examples are): MAE reconstruction through the (possibly routed) code, plus the L1 and
- * cross-half correlation penalties on the code as the encoder produced it, before routing, so
- * the penalties reach every half for every example.
+ * Per-example weights of the reconstruction loss: 1 / (number of examples of the same class group
+ * in the batch), so the loss is the first group's mean error plus the second group's, as in the
+ * reference (each routed group's loss is a mean over that group).
  */
-export function autoencoderLoss(model: PartitionedAutoencoder, x: Tensor, hooks: Hooks, cfg: RouteMnistConfig, share = 1): tf.Scalar {
+export function groupMeanWeights(labels: ArrayLike<number>, numClasses: number): Float32Array {
+  const split = Math.floor(numClasses / 2);
+  let first = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] < split) first++;
+  const second = labels.length - first;
+  return Float32Array.from(labels as ArrayLike<number>, (y) => (y < split ? 1 / first : 1 / second));
+}
+
+/** Sum over examples of weight x mean absolute error over pixels. */
+export function weightedMae(prediction: Tensor, target: Tensor, weights: Tensor): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.mul(tf.mean(tf.abs(tf.sub(prediction, target)), 1), weights)) as tf.Scalar);
+}
+
+/** The code penalties: L1 on each half (sum over dimensions of the batch-mean |value|) and the cross-half correlation penalty. */
+export function codePenalties(code: Tensor, cfg: RouteMnistConfig): tf.Scalar {
+  return tf.tidy(() => {
+    const half = cfg.codeSize / 2;
+    const a = tf.slice(code, [0, 0], [-1, half]);
+    const b = tf.slice(code, [0, half], [-1, half]);
+    const l1 = (t: Tensor) => tf.sum(tf.mean(tf.abs(t), 0));
+    let loss = tf.add(tf.mul(cfg.l1First, l1(a)), tf.mul(cfg.l1Second, l1(b)));
+    if (cfg.corrCoef !== 0 && code.shape[0] > 1) loss = tf.add(loss, tf.mul(cfg.corrCoef, crossCorrelationPenalty(a, b)));
+    return loss as tf.Scalar;
+  });
+}
+
+/**
+ * The reconstruction part of the autoencoder's loss on x [n, pixels] (network scale): the
+ * group-mean MAE of `weights`, through the code as routed by `hooks`. Returns the code as the
+ * encoder produced it (before routing) too, for the penalties and the certificates.
+ */
+export function reconstructionLoss(model: PartitionedAutoencoder, x: Tensor, weights: Tensor, hooks: Hooks): { loss: tf.Scalar; code: Tensor } {
   let unrouted: Tensor | null = null;
   const capture: Hooks = { fwd: { 'encoder.hook_code': (act) => void (unrouted = act) } };
   const { reconstruction } = model.runWithHooks(x, combineHooks(capture, hooks));
-  const code = unrouted as unknown as Tensor;
-  const half = cfg.codeSize / 2;
-  const a = tf.slice(code, [0, 0], [-1, half]);
-  const b = tf.slice(code, [0, half], [-1, half]);
-  let loss = tf.mean(tf.abs(tf.sub(reconstruction, x)));
-  const l1 = (t: Tensor) => tf.sum(tf.mean(tf.abs(t), 0));
-  loss = tf.add(loss, tf.add(tf.mul(cfg.l1First, l1(a)), tf.mul(cfg.l1Second, l1(b))));
-  if (cfg.corrCoef !== 0 && x.shape[0] > 1) loss = tf.add(loss, tf.mul(cfg.corrCoef, crossCorrelationPenalty(a, b)));
-  return tf.mul(loss, share) as tf.Scalar;
+  return { loss: weightedMae(reconstruction, x, weights), code: unrouted as unknown as Tensor };
+}
+
+/** The certificates' loss: each one's mean MAE reconstructing x from its (detached) code half. */
+export function certificateLoss(certs: CertificatePair, code: Tensor, x: Tensor, half: number): tf.Scalar {
+  return tf.tidy(() => {
+    const detached = stopGradient(code);
+    const a = tf.slice(detached, [0, 0], [-1, half]);
+    const b = tf.slice(detached, [0, half], [-1, half]);
+    return tf.add(tf.mean(tf.abs(tf.sub(certs.first.forward(a), x))), tf.mean(tf.abs(tf.sub(certs.second.forward(b), x)))) as tf.Scalar;
+  });
 }
 
 /** Which training examples are routed: a seeded `pct` percent of them. */
@@ -156,10 +201,6 @@ function evaluationSubset(ds: ImageDataset, n: number, rng: Rng): ImageDataset {
   return subset(ds, rng.permutation(ds.count).slice(0, n).sort());
 }
 
-function toTensor(ds: ImageDataset, images: Float32Array): Tensor {
-  return tf.tensor2d(images, [images.length / (ds.height * ds.width), ds.height * ds.width]);
-}
-
 /** Per-example mean absolute and mean squared error between two [n, p] tensors, as numbers. */
 function perExampleErrors(a: Tensor, b: Tensor): { mae: Float32Array; mse: Float32Array } {
   return tf.tidy(() => {
@@ -168,13 +209,22 @@ function perExampleErrors(a: Tensor, b: Tensor): { mae: Float32Array; mse: Float
   });
 }
 
-class CertificatePair extends Module {
+export class CertificatePair extends Module {
   readonly first: MLP;
   readonly second: MLP;
   constructor(half: number, hidden: number[], pixels: number, rng: Rng) {
     super();
     this.first = this.registerModule('first', certificateDecoder(half, hidden, pixels, rng.fork('first')));
     this.second = this.registerModule('second', certificateDecoder(half, hidden, pixels, rng.fork('second')));
+  }
+}
+
+/** The autoencoder and (when trained jointly) the certificates, as one module for checkpoints. */
+class JointModules extends Module {
+  constructor(autoencoder: PartitionedAutoencoder, certificates: CertificatePair | null) {
+    super();
+    this.registerModule('autoencoder', autoencoder);
+    if (certificates) this.registerModule('certificates', certificates);
   }
 }
 
@@ -185,7 +235,7 @@ function encodeAll(model: PartitionedAutoencoder, ds: ImageDataset, count: numbe
   const chunk = 512;
   for (let s = 0; s < count; s += chunk) {
     const e = Math.min(count, s + chunk);
-    const codes = tf.tidy(() => model.encode(tf.tensor2d(ds.images.subarray(s * pixels, e * pixels), [e - s, pixels])).dataSync());
+    const codes = tf.tidy(() => model.encode(networkPixels(ds.images.subarray(s * pixels, e * pixels), pixels)).dataSync());
     out.set(codes, s * model.shape.codeSize);
   }
   return out;
@@ -208,6 +258,18 @@ export function ownVsOtherRatio(perClass: number[], own: number[], other: number
   return mean(other.map((k) => perClass[k])) / mean(own.map((k) => perClass[k]));
 }
 
+/** Adds `more` into `into` (both keyed by parameter name), disposing what it replaces. */
+function accumulateGrads(into: NamedGrads, more: NamedGrads): void {
+  for (const [n, g] of Object.entries(more)) {
+    const prev = into[n];
+    if (prev) {
+      into[n] = tf.add(prev, g);
+      prev.dispose();
+      g.dispose();
+    } else into[n] = g;
+  }
+}
+
 export interface RunVariantOptions {
   train: ImageDataset;
   validation: ImageDataset;
@@ -221,50 +283,79 @@ export interface RunVariantOptions {
   onProgress?: (phase: string, done: number, total: number, loss: number) => void;
 }
 
-/** Trains one variant (autoencoder, then certificates) and evaluates it. */
+/** Trains one variant (autoencoder and certificates) and evaluates it. */
 export async function runVariant(o: RunVariantOptions): Promise<VariantResult & { interrupted: boolean }> {
   const t0 = performance.now();
   const { train, validation, cfg, variant } = o;
   const pixels = train.height * train.width;
   const numClasses = train.numClasses;
+  const half = cfg.codeSize / 2;
   const model = new PartitionedAutoencoder({ inputSize: pixels, hidden: cfg.hidden, codeSize: cfg.codeSize, headInitScale: cfg.headInitScale }, o.rng.fork('model'));
-  const params = model.namedParameters();
+  const certs = new CertificatePair(half, cfg.certHidden, pixels, o.rng.fork('certificates'));
+  const joint = cfg.certSchedule === 'joint';
+  const aeParams = model.namedParameters();
+  const certParams = certs.namedParameters('certificates.');
   const spec = partitionRoutingSpec(variant.mode, numClasses, cfg.codeSize);
-  const targets = { hookNames: model.hookNames(), paramNames: params.map(([n]) => n) };
+  const targets = { hookNames: model.hookNames(), paramNames: aeParams.map(([n]) => n) };
   const routed = routedExamples(train.count, variant.mode === 'none' ? 0 : variant.routingPct, o.rng.fork('routed'));
   const sampler = new BatchSampler(train.count, cfg.batchSize, o.rng.fork('batches'));
-  const opt = new Adam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+  // One Adam over the autoencoder (and the jointly trained certificates), as the reference.
+  const opt = new Adam(joint ? [...aeParams, ...certParams] : aeParams, { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const curveSet = evaluationSubset(validation, cfg.curveExamples, o.rng.fork('curve images'));
-  const curveX = tf.tensor2d(curveSet.images, [curveSet.count, pixels]);
+  const curveX = networkPixels(curveSet.images, pixels);
   const validationCurve: { step: number; mae: number }[] = [];
   const measureCurve = (step: number) => {
     const mae = tf.tidy(() => tf.mean(tf.abs(tf.sub(model.runWithHooks(curveX, {}).reconstruction, curveX))).dataSync()[0]);
     validationCurve.push({ step, mae });
   };
+  const certHistory: number[] = [];
 
   const aeStep = (i: number): number => {
     const idx = sampler.batch(i);
     const batch = gatherBatch(train, idx);
     const routingLabels = Int32Array.from(batch.labels, (y, j) => (routed[idx[j]] ? y : -1));
     return tf.tidy(() => {
-      const x = toTensor(train, batch.images);
+      const x = networkPixels(batch.images, pixels);
+      const w = tf.tensor1d(groupMeanWeights(batch.labels, numClasses));
       const compiled = compileRouting(spec, { batchSize: idx.length, labels: routingLabels }, targets);
+      let certLoss = NaN;
+      const withCerts = (code: Tensor, loss: tf.Scalar): tf.Scalar => {
+        if (!joint) return loss;
+        const c = certificateLoss(certs, code, x, half);
+        certLoss = c.dataSync()[0] / 2;
+        return tf.add(loss, c) as tf.Scalar;
+      };
       let result: { loss: tf.Scalar; grads: NamedGrads };
       if (variant.mode === 'param') {
-        const B = idx.length;
-        result = paramRoutedGrads(params, compiled.paramGroups, (ind) => autoencoderLoss(model, tf.gather(x, Array.from(ind)), {}, cfg, ind.length / B));
+        // Each example's reconstruction gradient reaches only the parameters its mask allows; the
+        // code penalties (batch-level terms on the code as the encoder produced it) and the
+        // certificates take their gradients unmasked, over the whole batch, as in the reference.
+        result = paramRoutedGrads(aeParams, compiled.paramGroups, (ind) => {
+          const sel = Array.from(ind);
+          return reconstructionLoss(model, tf.gather(x, sel), tf.gather(w, sel), {}).loss;
+        });
+        const rest = lossAndGrads(joint ? [...aeParams, ...certParams] : aeParams, () => {
+          const code = model.encode(x);
+          return withCerts(code, codePenalties(code, cfg));
+        });
+        accumulateGrads(result.grads, rest.grads);
+        result.loss = tf.add(result.loss, rest.loss) as tf.Scalar;
       } else {
-        result = lossAndGrads(params, () => autoencoderLoss(model, x, compiled.hooks, cfg));
+        result = lossAndGrads(joint ? [...aeParams, ...certParams] : aeParams, () => {
+          const { loss, code } = reconstructionLoss(model, x, w, compiled.hooks);
+          return withCerts(code, tf.add(loss, codePenalties(code, cfg)) as tf.Scalar);
+        });
       }
       opt.step(result.grads);
       const loss = result.loss.dataSync()[0];
       disposeGrads(result.grads);
+      if (joint) certHistory.push(certLoss);
       return loss;
     });
   };
 
   const ae = await runLoop({
-    module: model,
+    module: new JointModules(model, joint ? certs : null),
     optimizer: opt,
     totalSteps: cfg.steps,
     step: (i) => {
@@ -274,45 +365,43 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     },
     dir: o.checkpointDir ? join(o.checkpointDir, 'autoencoder') : undefined,
     every: cfg.checkpointEvery,
-    onProgress: (done, loss) => o.onProgress?.(`${variant.name} autoencoder`, done, cfg.steps, loss),
+    onProgress: (done, loss) => o.onProgress?.(`${variant.name} autoencoder${joint ? ' + certificates' : ''}`, done, cfg.steps, loss),
   });
   curveX.dispose();
   if (ae.interrupted) return { ...emptyResult(variant), interrupted: true };
 
-  // Certificates: one decoder per detached code half, trained on every training image.
-  const half = cfg.codeSize / 2;
-  const trainCodes = encodeAll(model, train, train.count);
-  const certs = new CertificatePair(half, cfg.certHidden, pixels, o.rng.fork('certificates'));
-  const certOpt = new Adam(certs.namedParameters(), { lr: cfg.certLr });
-  const certSampler = new BatchSampler(train.count, cfg.certBatchSize, o.rng.fork('certificate batches'));
-  const certStep = (i: number): number => {
-    const idx = certSampler.batch(i);
-    const batch = gatherBatch(train, idx);
-    return tf.tidy(() => {
-      const x = toTensor(train, batch.images);
-      const codeRows = new Float32Array(idx.length * cfg.codeSize);
-      idx.forEach((j, r) => codeRows.set(trainCodes.subarray(j * cfg.codeSize, (j + 1) * cfg.codeSize), r * cfg.codeSize));
-      const code = tf.tensor2d(codeRows, [idx.length, cfg.codeSize]);
-      const a = tf.slice(code, [0, 0], [-1, half]);
-      const b = tf.slice(code, [0, half], [-1, half]);
-      const { loss, grads } = lossAndGrads(certs.namedParameters(), () =>
-        tf.add(tf.mean(tf.abs(tf.sub(certs.first.forward(a), x))), tf.mean(tf.abs(tf.sub(certs.second.forward(b), x)))) as tf.Scalar,
-      );
-      certOpt.step(grads);
-      disposeGrads(grads);
-      return loss.dataSync()[0] / 2;
+  let certLossHistory = certHistory;
+  if (!joint) {
+    // Certificates on the finished autoencoder: one decoder per detached code half, on every training image.
+    const trainCodes = encodeAll(model, train, train.count);
+    const certOpt = new Adam(certParams, { lr: cfg.certLr });
+    const certSampler = new BatchSampler(train.count, cfg.certBatchSize, o.rng.fork('certificate batches'));
+    const certStep = (i: number): number => {
+      const idx = certSampler.batch(i);
+      const batch = gatherBatch(train, idx);
+      return tf.tidy(() => {
+        const x = networkPixels(batch.images, pixels);
+        const codeRows = new Float32Array(idx.length * cfg.codeSize);
+        idx.forEach((j, r) => codeRows.set(trainCodes.subarray(j * cfg.codeSize, (j + 1) * cfg.codeSize), r * cfg.codeSize));
+        const code = tf.tensor2d(codeRows, [idx.length, cfg.codeSize]);
+        const { loss, grads } = lossAndGrads(certParams, () => certificateLoss(certs, code, x, half));
+        certOpt.step(grads);
+        disposeGrads(grads);
+        return loss.dataSync()[0] / 2;
+      });
+    };
+    const certRun = await runLoop({
+      module: certs,
+      optimizer: certOpt,
+      totalSteps: cfg.certSteps,
+      step: certStep,
+      dir: o.checkpointDir ? join(o.checkpointDir, 'certificates') : undefined,
+      every: cfg.checkpointEvery,
+      onProgress: (done, loss) => o.onProgress?.(`${variant.name} certificates`, done, cfg.certSteps, loss),
     });
-  };
-  const certRun = await runLoop({
-    module: certs,
-    optimizer: certOpt,
-    totalSteps: cfg.certSteps,
-    step: certStep,
-    dir: o.checkpointDir ? join(o.checkpointDir, 'certificates') : undefined,
-    every: cfg.checkpointEvery,
-    onProgress: (done, loss) => o.onProgress?.(`${variant.name} certificates`, done, cfg.certSteps, loss),
-  });
-  if (certRun.interrupted) return { ...emptyResult(variant), interrupted: true };
+    if (certRun.interrupted) return { ...emptyResult(variant), interrupted: true };
+    certLossHistory = certRun.lossHistory;
+  }
 
   // Evaluation on validation images (a seeded subset when evalExamples is smaller than the set).
   const evalSet = evaluationSubset(validation, cfg.evalExamples, o.rng.fork('evaluation images'));
@@ -328,7 +417,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   for (let s = 0; s < nEval; s += chunk) {
     const e = Math.min(nEval, s + chunk);
     tf.tidy(() => {
-      const x = tf.tensor2d(evalSet.images.subarray(s * pixels, e * pixels), [e - s, pixels]);
+      const x = networkPixels(evalSet.images.subarray(s * pixels, e * pixels), pixels);
       const code = tf.tensor2d(valCodes.subarray(s * cfg.codeSize, e * cfg.codeSize), [e - s, cfg.codeSize]);
       record('main', perExampleErrors(model.decode(code), x), s);
       record('certFirst', perExampleErrors(certs.first.forward(tf.slice(code, [0, 0], [-1, half])), x), s);
@@ -371,14 +460,15 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
 
   const samples = (o.sampleIndices ?? []).map((j) =>
     tf.tidy(() => {
-      const x = tf.tensor2d(validation.images.subarray(j * pixels, (j + 1) * pixels), [1, pixels]);
+      const x = networkPixels(validation.images.subarray(j * pixels, (j + 1) * pixels), pixels);
       const code = model.encode(x);
+      // Back to [0, 1] for display.
       return [
         x,
         model.decode(code),
         certs.first.forward(tf.slice(code, [0, 0], [-1, half])),
         certs.second.forward(tf.slice(code, [0, half], [-1, half])),
-      ].map((t) => t.dataSync() as Float32Array);
+      ].map((t) => tf.clipByValue(tf.div(tf.add(t, 1), 2), 0, 1).dataSync() as Float32Array);
     }),
   );
   model.dispose();
@@ -396,7 +486,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     ownVsOtherMseRatio,
     mainMae: mean(Array.from(err.main)),
     lossHistory: ae.lossHistory,
-    certLossHistory: certRun.lossHistory,
+    certLossHistory,
     validationCurve,
     samples,
     seconds: (performance.now() - t0) / 1000,
