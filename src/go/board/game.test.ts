@@ -124,7 +124,7 @@ test("button rules (KataGo's): the button-taking pass does not count towards the
     assert.equal(g.isLegal(at(g, 'B8'), WHITE), name === 'aga-button', `${name}: W B8`);
   }
   const g = new Game({ width: 5, rules: rulesPreset('aga-button').rules, komi: 7 });
-  for (const c of [BLACK, WHITE]) g.play(PASS, c);
+  for (const c of [BLACK, WHITE] as const) g.play(PASS, c);
   assert.equal(g.isOver, false, 'button taken, one ending pass');
   g.play(PASS, BLACK);
   assert.equal(g.isOver, true);
