@@ -57,6 +57,9 @@ test('match: a crash after some games loses none of them; a rerun plays only the
   const all = await runMatch(dir, config, { makeBot: (spec, seed) => createBot(parseBotSpec(spec), { seed }), onGame: (r) => played.push(r.index) });
   assert.deepEqual(played, [3, 4]);
   assert.deepEqual(all.map((r) => r.index), [0, 1, 2, 3, 4]);
+  assert.deepEqual(readLedger(dir).map((r) => r.index), [0, 1, 2, 3, 4], 'the torn line was cut off, not glued to the next record');
+  const firstThree = await runMatch(dir, { ...config, games: 3 }, { makeBot: () => { throw new Error('unreachable'); } });
+  assert.deepEqual(firstThree.map((r) => r.index), [0, 1, 2], 'a shorter rerun reports only its own games');
   before.forEach((r, i) => assert.equal(readFileSync(join(dir, r.sgf), 'utf8'), sgfBefore[i]));
   assert.deepEqual(all.map((r) => r.blackBot), ['A', 'B', 'A', 'B', 'A']);
   checkSgfs(dir, all, 0.5);

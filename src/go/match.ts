@@ -5,7 +5,7 @@
 // fsynced, so an interrupted match loses no finished game: a rerun with the same DIR and settings
 // skips the games in the ledger. Bots are built afresh for every game with a seed derived from the
 // match seed and the game index, so a game does not depend on the games before it.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../report/run.js';
 import { BLACK, WHITE, type Color } from './board/coords.js';
@@ -77,6 +77,15 @@ export function readLedger(dir: string): GameRecord[] {
   return out;
 }
 
+/** Cuts a torn last line (a write cut short by a crash) off the ledger, so appended records start on a line of their own. */
+function repairLedger(dir: string): void {
+  const path = join(dir, LEDGER);
+  if (!existsSync(path)) return;
+  const text = readFileSync(path);
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  truncateSync(path, text.lastIndexOf(0x0a) + 1);
+}
+
 function appendLedger(dir: string, record: GameRecord): void {
   const fd = openSync(join(dir, LEDGER), 'a');
   try {
@@ -107,12 +116,14 @@ export function checkMatchConfig(c: MatchConfig): void {
   if (!Number.isInteger(c.maxMoves) || c.maxMoves < 1) throw new Error(`match: maxMoves must be an integer >= 1, got ${c.maxMoves}`);
 }
 
-/** Plays the games not yet in DIR's ledger; returns all recorded games, in index order. */
+/** Plays the games not yet in DIR's ledger; returns the recorded games 0 .. games-1, in index order. */
 export async function runMatch(dir: string, config: MatchConfig, hooks: MatchHooks): Promise<GameRecord[]> {
   checkMatchConfig(config);
   mkdirSync(join(dir, 'games'), { recursive: true });
   checkConfig(dir, config);
-  const done = new Map(readLedger(dir).map((r) => [r.index, r]));
+  repairLedger(dir);
+  // Games beyond config.games (from an earlier, longer run in this directory) are not part of this match.
+  const done = new Map(readLedger(dir).filter((r) => r.index < config.games).map((r) => [r.index, r]));
   const digits = Math.max(3, String(config.games - 1).length);
   for (let i = 0; i < config.games; i++) {
     if (done.has(i)) continue;
