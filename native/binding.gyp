@@ -23,7 +23,9 @@
         "src/winograd.cc",
         "src/optim.cc",
         "src/pool.cc",
-        "src/norm.cc"
+        "src/norm.cc",
+        "src/go_net.cc",
+        "src/go_winograd.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

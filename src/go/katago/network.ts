@@ -14,6 +14,7 @@ import type { Tensor } from '../../engine/tfjs.js';
 import type {
   Activation, ConvLayer, KataGoModel, MatMulLayer, NormLayer, ResidualBlock, BiasLayer,
 } from './model-file.js';
+import { NativeKataGoProgram, scaleColumns } from './native-program.js';
 
 type T4 = ReturnType<typeof tf.tensor4d>;
 type T2 = ReturnType<typeof tf.tensor2d>;
@@ -23,13 +24,6 @@ interface Norm { scale: Tensor; bias: Tensor }
 /** A convolution with the following norm folded in: conv(x, filter * scale) + bias. */
 interface FoldedConv { filter: T4; bias: Tensor; dilation: [number, number] }
 
-/** Weights [..., out] with every output channel multiplied by scale[out]. */
-function scaleColumns(weights: Float32Array, scale: Float32Array): Float32Array {
-  const out = new Float32Array(weights.length);
-  const n = scale.length;
-  for (let i = 0; i < weights.length; i++) out[i] = weights[i] * scale[i % n];
-  return out;
-}
 
 /** Raw outputs for a batch (all from the perspective of the player to move). */
 export interface RawNetOutput {
@@ -52,8 +46,18 @@ export interface RawNetOutput {
   ownership: Float32Array;
 }
 
+export interface KataGoNetworkOptions {
+  /**
+   * Run unpadded forward passes as one native program (native-program.ts) when the native backend
+   * is active (default true); false keeps every pass on tf ops.
+   */
+  native?: boolean;
+}
+
 export class KataGoNetwork {
   readonly model: KataGoModel;
+  /** The native whole-network program, or null when forward passes run on tf ops. */
+  readonly native: NativeKataGoProgram | null;
   private readonly convs = new Map<ConvLayer, Conv>();
   private readonly norms = new Map<NormLayer, Norm>();
   private readonly mats = new Map<MatMulLayer | BiasLayer, Tensor>();
@@ -62,8 +66,9 @@ export class KataGoNetwork {
   private readonly scaledMats = new Map<MatMulLayer, T2>();
   private disposed = false;
 
-  constructor(model: KataGoModel) {
+  constructor(model: KataGoModel, opts: KataGoNetworkOptions = {}) {
     this.model = model;
+    this.native = opts.native === false ? null : NativeKataGoProgram.create(model);
     const visit = (v: unknown): void => {
       if (!v || typeof v !== 'object' || v instanceof Float32Array) return;
       if (Array.isArray(v)) { v.forEach(visit); return; }
@@ -150,6 +155,32 @@ export class KataGoNetwork {
     if (global.length !== batch * m.numInputGlobalChannels) {
       throw new Error(`KataGoNetwork.forward: global input has ${global.length} values, expected ${batch}x${m.numInputGlobalChannels}`);
     }
+    const P = m.policyHead.outChannels;
+    let policyAll: Float32Array, passAll: Float32Array, value: Float32Array, score: Float32Array, ownership: Float32Array;
+    if (this.native && !padded) {
+      ({ policy: policyAll, pass: passAll, value, score, ownership } = this.native.forward(spatial, global, batch, height, width));
+    } else {
+      [policyAll, passAll, value, score, ownership] = this.forwardTf(spatial, global, batch, height, width, padded);
+    }
+    // Split the interleaved policy channels.
+    const channel = (all: Float32Array, c: number): Float32Array => {
+      const out = new Float32Array(all.length / P);
+      for (let i = 0; i < out.length; i++) out[i] = all[i * P + c];
+      return out;
+    };
+    return {
+      batch, height, width,
+      policy: P === 1 ? policyAll : channel(policyAll, 0),
+      pass: P === 1 ? passAll : channel(passAll, 0),
+      optimisticPolicy: P > 1 ? channel(policyAll, 1) : null,
+      optimisticPass: P > 1 ? channel(passAll, 1) : null,
+      value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership,
+    };
+  }
+
+  /** The forward pass on tf ops: [policy, pass, value, score, ownership] raw arrays. */
+  private forwardTf(spatial: Float32Array, global: Float32Array, batch: number, height: number, width: number, padded: boolean): Float32Array[] {
+    const m = this.model;
     const outs = tf.tidy(() => {
       const x = tf.tensor4d(spatial, [batch, height, width, m.numInputChannels]);
       const g = tf.tensor2d(global, [batch, m.numInputGlobalChannels]);
@@ -182,26 +213,11 @@ export class KataGoNetwork {
       const ownership = tf.reshape(this.conv(v1, vh.ownershipConv), [batch, height * width]);
       return [policy, pass, value, score, ownership];
     });
-    const [policyAll, passAll, value, score, ownership] = outs.map((o) => {
+    return outs.map((o) => {
       const d = o.dataSync() as Float32Array;
       o.dispose();
       return d;
     });
-    // Split the interleaved policy channels.
-    const P = m.policyHead.outChannels;
-    const channel = (all: Float32Array, c: number): Float32Array => {
-      const out = new Float32Array(all.length / P);
-      for (let i = 0; i < out.length; i++) out[i] = all[i * P + c];
-      return out;
-    };
-    return {
-      batch, height, width,
-      policy: P === 1 ? policyAll : channel(policyAll, 0),
-      pass: P === 1 ? passAll : channel(passAll, 0),
-      optimisticPolicy: P > 1 ? channel(policyAll, 1) : null,
-      optimisticPass: P > 1 ? channel(passAll, 1) : null,
-      value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership,
-    };
   }
 
   private conv(x: Tensor, layer: ConvLayer): T4 {
