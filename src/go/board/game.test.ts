@@ -310,6 +310,11 @@ test('handicap stones and white handicap bonus (counted as KataGo does)', () => 
   assert.equal(scoreGame(g).whiteMinusBlack, chinese.whiteMinusBlack - 1);
   g.setRules(rulesPreset('tromp-taylor').rules);
   assert.equal(scoreGame(g).whiteMinusBlack, chinese.whiteMinusBlack - 2);
+  // KataGo adds the bonus under territory scoring too, when the rules ask for it.
+  g.setRules(parseRules('{"scoring":"TERRITORY","whiteHandicapBonus":"N"}').rules);
+  const territoryN = scoreGame(g).whiteMinusBlack;
+  g.setRules(parseRules('{"scoring":"TERRITORY"}').rules);
+  assert.equal(territoryN, scoreGame(g).whiteMinusBlack + 2);
   const setup = new Game({ width: 9, setup: stonesOn(9, 9, { B: 'C3 G7 G3' }), toMove: WHITE });
   assert.equal(setup.handicapStones(), 3);
   const twoWhite = new Game({ width: 9 });

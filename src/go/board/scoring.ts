@@ -135,14 +135,12 @@ export function kataGoAreaScore(game: Game): Score {
   return { black, white, whiteMinusBlack: diff, result: resultString(diff) };
 }
 
-/** White's handicap bonus (area scoring) and the button, as points for white. */
+/** White's handicap bonus (under any scoring rule, as KataGo adds it) and the button, as points for white. */
 function bonuses(game: Game): number {
   let bonus = 0;
-  if (game.rules.scoring === 'AREA') {
-    const n = game.handicapStones();
-    if (game.rules.whiteHandicapBonus === 'N') bonus += n;
-    else if (game.rules.whiteHandicapBonus === 'N-1' && n > 0) bonus += n - 1;
-  }
+  const n = game.rules.whiteHandicapBonus === '0' ? 0 : game.handicapStones();
+  if (game.rules.whiteHandicapBonus === 'N') bonus += n;
+  else if (game.rules.whiteHandicapBonus === 'N-1' && n > 0) bonus += n - 1;
   if (game.rules.hasButton && game.buttonTakenBy !== null) bonus += game.buttonTakenBy === WHITE ? 0.5 : -0.5;
   return bonus;
 }
