@@ -6,7 +6,7 @@ import type { RouteMnistConfig } from './experiment.js';
 export const FULL_CONFIG: RouteMnistConfig = {
   hidden: [2048, 512],
   codeSize: 32,
-  headInitScale: 1,
+  headInitScale: 0.01,
   batchSize: 128,
   steps: 6000,
   lr: 1e-3,
@@ -15,7 +15,7 @@ export const FULL_CONFIG: RouteMnistConfig = {
   l1Second: 3e-3,
   corrCoef: 0.1,
   certHidden: [2048, 512],
-  certSchedule: 'joint',
+  certSchedule: 'after',
   certSteps: 3000,
   certLr: 1e-3,
   certBatchSize: 128,

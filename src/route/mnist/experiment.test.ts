@@ -9,7 +9,18 @@ import { Rng } from '../../engine/rng.js';
 import { validateRoutingSpec } from '../spec.js';
 import { PartitionedAutoencoder } from './autoencoder.js';
 import { loadExperimentData } from './data.js';
-import { crossCorrelationPenalty, ownVsOtherRatio, partitionRoutingSpec, routedExamples } from './experiment.js';
+import {
+  autoencoderGrads,
+  codePenalties,
+  crossCorrelationPenalty,
+  groupMeanWeights,
+  ownVsOtherRatio,
+  partitionRoutingSpec,
+  reconstructionLoss,
+  routedExamples,
+  type RouteMnistConfig,
+} from './experiment.js';
+import { lossAndGrads, disposeGrads } from '../../nn/index.js';
 import { planVariants, runRouteMnist } from './run.js';
 
 before(async () => {
@@ -46,6 +57,41 @@ test('the cross-half correlation penalty is the mean absolute Pearson correlatio
   ref /= 6;
   const got = crossCorrelationPenalty(tf.tensor2d(a, [n, 2]), tf.tensor2d(b, [n, 3])).dataSync()[0];
   assert.ok(Math.abs(got - ref) < 1e-4, `${got} vs ${ref}`);
+});
+
+test('routing masks only the reconstruction gradient: the code penalties reach every parameter (parameter and activation routing)', () => {
+  const model = new PartitionedAutoencoder({ inputSize: 6, hidden: [5], codeSize: 4 }, new Rng(3));
+  const rng = new Rng(5);
+  const x = tf.tensor2d(Array.from({ length: 24 }, () => rng.uniform(-1, 1)), [4, 6]);
+  // Every example is in the first group (classes 0, 1 of 4): its reconstruction reaches trunk, first head, decoder.
+  const labels = Int32Array.from([0, 1, 0, 1]);
+  const cfg = { codeSize: 4, l1First: 0.01, l1Second: 0.02, corrCoef: 0.1 } as RouteMnistConfig;
+  const params = model.namedParameters();
+  const penalty = lossAndGrads(params, () => codePenalties(model.encode(x), cfg));
+  const w = tf.tensor1d(groupMeanWeights(labels, 4));
+  assert.deepEqual(Array.from(w.dataSync()), [0.25, 0.25, 0.25, 0.25]);
+  const full = lossAndGrads(params, () => {
+    const { loss, code } = reconstructionLoss(model, x, w, {});
+    return tf.add(loss, codePenalties(code, cfg)) as tf.Scalar;
+  });
+  const close = (a: tf.Tensor, b: tf.Tensor, what: string) => {
+    const d = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    assert.ok(d < 1e-6, `${what}: differs by ${d}`);
+  };
+  const input = { model, certs: null, x, labels, routingLabels: labels, numClasses: 4, cfg };
+  const param = autoencoderGrads({ ...input, mode: 'param' });
+  const activation = autoencoderGrads({ ...input, mode: 'activation' });
+  assert.ok(Math.abs(param.loss - full.loss.dataSync()[0]) < 1e-6 && Math.abs(activation.loss - param.loss) < 1e-6);
+  // The second head gets only the penalties' gradient, which is not zero.
+  const second = 'encoder.head_second.weight';
+  assert.ok(tf.max(tf.abs(penalty.grads[second])).dataSync()[0] > 1e-4);
+  close(param.grads[second], penalty.grads[second], 'param routing, second head');
+  close(activation.grads[second], penalty.grads[second], 'activation routing, second head');
+  // The parameters the examples' mask allows get the whole loss's gradient.
+  for (const n of ['encoder.head_first.weight', 'encoder.trunk.layers.0.weight', 'decoder.layers.0.weight']) close(param.grads[n], full.grads[n], `param routing, ${n}`);
+  for (const g of [penalty.grads, full.grads, param.grads, activation.grads]) disposeGrads(g);
+  tf.dispose([x, w, penalty.loss, full.loss]);
+  model.dispose();
 });
 
 test('routing percentages, ratios and variant plans', () => {

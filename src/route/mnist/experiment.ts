@@ -270,6 +270,69 @@ function accumulateGrads(into: NamedGrads, more: NamedGrads): void {
   }
 }
 
+export interface GradsInput {
+  model: PartitionedAutoencoder;
+  /** Certificates trained in the same step (joint schedule), or null. */
+  certs: CertificatePair | null;
+  /** Images [n, pixels] on the network's scale. */
+  x: Tensor;
+  /** Class labels (they set the reconstruction loss's group means). */
+  labels: Int32Array;
+  /** Labels for routing: -1 marks an example left unrouted. */
+  routingLabels: Int32Array;
+  numClasses: number;
+  mode: RoutingMode;
+  cfg: RouteMnistConfig;
+}
+
+/**
+ * One training step's loss and gradients (autoencoder parameters under their own names, the
+ * certificates' under "certificates."). Routing masks only the reconstruction's gradient; the code
+ * penalties (batch-level terms on the code as the encoder produced it) and the certificates (on
+ * the detached code) take their gradients unmasked, over the whole batch, as in the reference.
+ * With parameter routing each example's reconstruction gradient reaches only the parameters its
+ * mask allows; the penalties' gradients reach every parameter.
+ */
+export function autoencoderGrads(o: GradsInput): { loss: number; certLoss: number; grads: NamedGrads } {
+  const { model, certs, x, cfg } = o;
+  const half = cfg.codeSize / 2;
+  const aeParams = model.namedParameters();
+  const params = certs ? [...aeParams, ...certs.namedParameters('certificates.')] : aeParams;
+  const spec = partitionRoutingSpec(o.mode, o.numClasses, cfg.codeSize);
+  const compiled = compileRouting(spec, { batchSize: x.shape[0], labels: o.routingLabels }, { hookNames: model.hookNames(), paramNames: aeParams.map(([n]) => n) });
+  const w = tf.tensor1d(groupMeanWeights(o.labels, o.numClasses));
+  let certLoss = NaN;
+  const withCerts = (code: Tensor, loss: tf.Scalar): tf.Scalar => {
+    if (!certs) return loss;
+    const c = certificateLoss(certs, code, x, half);
+    certLoss = c.dataSync()[0] / 2;
+    return tf.add(loss, c) as tf.Scalar;
+  };
+  let result: { loss: tf.Scalar; grads: NamedGrads };
+  if (o.mode === 'param') {
+    result = paramRoutedGrads(aeParams, compiled.paramGroups, (ind) => {
+      const sel = Array.from(ind);
+      return reconstructionLoss(model, tf.gather(x, sel), tf.gather(w, sel), {}).loss;
+    });
+    const rest = lossAndGrads(params, () => {
+      const code = model.encode(x);
+      return withCerts(code, codePenalties(code, cfg));
+    });
+    accumulateGrads(result.grads, rest.grads);
+    const total = tf.add(result.loss, rest.loss) as tf.Scalar;
+    tf.dispose([result.loss, rest.loss]);
+    result.loss = total;
+  } else {
+    result = lossAndGrads(params, () => {
+      const { loss, code } = reconstructionLoss(model, x, w, compiled.hooks);
+      return withCerts(code, tf.add(loss, codePenalties(code, cfg)) as tf.Scalar);
+    });
+  }
+  const loss = result.loss.dataSync()[0];
+  tf.dispose([result.loss, w]);
+  return { loss, certLoss, grads: result.grads };
+}
+
 export interface RunVariantOptions {
   train: ImageDataset;
   validation: ImageDataset;
@@ -295,8 +358,6 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   const joint = cfg.certSchedule === 'joint';
   const aeParams = model.namedParameters();
   const certParams = certs.namedParameters('certificates.');
-  const spec = partitionRoutingSpec(variant.mode, numClasses, cfg.codeSize);
-  const targets = { hookNames: model.hookNames(), paramNames: aeParams.map(([n]) => n) };
   const routed = routedExamples(train.count, variant.mode === 'none' ? 0 : variant.routingPct, o.rng.fork('routed'));
   const sampler = new BatchSampler(train.count, cfg.batchSize, o.rng.fork('batches'));
   // One Adam over the autoencoder (and the jointly trained certificates), as the reference.
@@ -316,41 +377,11 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     const routingLabels = Int32Array.from(batch.labels, (y, j) => (routed[idx[j]] ? y : -1));
     return tf.tidy(() => {
       const x = networkPixels(batch.images, pixels);
-      const w = tf.tensor1d(groupMeanWeights(batch.labels, numClasses));
-      const compiled = compileRouting(spec, { batchSize: idx.length, labels: routingLabels }, targets);
-      let certLoss = NaN;
-      const withCerts = (code: Tensor, loss: tf.Scalar): tf.Scalar => {
-        if (!joint) return loss;
-        const c = certificateLoss(certs, code, x, half);
-        certLoss = c.dataSync()[0] / 2;
-        return tf.add(loss, c) as tf.Scalar;
-      };
-      let result: { loss: tf.Scalar; grads: NamedGrads };
-      if (variant.mode === 'param') {
-        // Each example's reconstruction gradient reaches only the parameters its mask allows; the
-        // code penalties (batch-level terms on the code as the encoder produced it) and the
-        // certificates take their gradients unmasked, over the whole batch, as in the reference.
-        result = paramRoutedGrads(aeParams, compiled.paramGroups, (ind) => {
-          const sel = Array.from(ind);
-          return reconstructionLoss(model, tf.gather(x, sel), tf.gather(w, sel), {}).loss;
-        });
-        const rest = lossAndGrads(joint ? [...aeParams, ...certParams] : aeParams, () => {
-          const code = model.encode(x);
-          return withCerts(code, codePenalties(code, cfg));
-        });
-        accumulateGrads(result.grads, rest.grads);
-        result.loss = tf.add(result.loss, rest.loss) as tf.Scalar;
-      } else {
-        result = lossAndGrads(joint ? [...aeParams, ...certParams] : aeParams, () => {
-          const { loss, code } = reconstructionLoss(model, x, w, compiled.hooks);
-          return withCerts(code, tf.add(loss, codePenalties(code, cfg)) as tf.Scalar);
-        });
-      }
-      opt.step(result.grads);
-      const loss = result.loss.dataSync()[0];
-      disposeGrads(result.grads);
-      if (joint) certHistory.push(certLoss);
-      return loss;
+      const r = autoencoderGrads({ model, certs: joint ? certs : null, x, labels: batch.labels, routingLabels, numClasses, mode: variant.mode, cfg });
+      opt.step(r.grads);
+      disposeGrads(r.grads);
+      if (joint) certHistory.push(r.certLoss);
+      return r.loss;
     });
   };
 
