@@ -25,6 +25,19 @@ test('Wilson interval matches the closed form (checked values)', () => {
   assert.ok(Math.abs(h0 - 0.161125) < 1e-5);
 });
 
+test('match summary: the win-rate interval is on the reported rate, draws counting half', () => {
+  const config: MatchConfig = { botA: 'random', botB: 'edge', games: 4, size: 5, komi: 0, seed: 1, alternate: true, maxMoves: 60 };
+  const rec = (index: number, winnerBot: 'A' | 'B' | null): ReturnType<typeof readLedger>[number] =>
+    ({ index, sgf: '', blackBot: 'A', winnerColor: null, winnerBot, result: '0', end: 'passes', moves: 10, seconds: 0 });
+  const s = summarizeMatch(config, [rec(0, null), rec(1, null), rec(2, null), rec(3, 'A')]);
+  assert.equal(s.winRate.A, 0.625);
+  assert.deepEqual(s.winRateCI95.A, wilsonInterval(2.5, 4));
+  const allDraws = summarizeMatch(config, [0, 1, 2, 3].map((i) => rec(i, null)));
+  for (const m of [s, allDraws]) {
+    for (const k of ['A', 'B'] as const) assert.ok(m.winRateCI95[k][0] <= m.winRate[k] && m.winRate[k] <= m.winRateCI95[k][1], `${k}: rate ${m.winRate[k]} inside its interval`);
+  }
+});
+
 function checkSgfs(dir: string, records: ReturnType<typeof readLedger>, komi: number): void {
   for (const r of records) {
     const sgf = parseSgf(readFileSync(join(dir, r.sgf), 'utf8'), r.sgf);

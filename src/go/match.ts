@@ -192,7 +192,7 @@ export interface MatchSummary {
   botA: string;
   botB: string;
   wins: { A: number; B: number; draws: number };
-  /** Win rate of each bot (a draw counts half), with a Wilson 95% interval on wins / games. */
+  /** Win rate of each bot (a draw counts half), with a Wilson 95% interval on that same rate. */
   winRate: { A: number; B: number };
   winRateCI95: { A: [number, number]; B: [number, number] };
   winsAsBlack: { A: number; B: number };
@@ -215,7 +215,7 @@ export function summarizeMatch(config: MatchConfig, records: GameRecord[]): Matc
     botB: config.botB,
     wins: { A: a, B: b, draws },
     winRate: { A: n ? (a + draws / 2) / n : 0, B: n ? (b + draws / 2) / n : 0 },
-    winRateCI95: { A: wilsonInterval(a, n), B: wilsonInterval(b, n) },
+    winRateCI95: { A: wilsonInterval(a + draws / 2, n), B: wilsonInterval(b + draws / 2, n) },
     winsAsBlack: { A: count((r) => r.winnerBot === 'A' && r.blackBot === 'A'), B: count((r) => r.winnerBot === 'B' && r.blackBot === 'B') },
     winsAsWhite: { A: count((r) => r.winnerBot === 'A' && r.blackBot === 'B'), B: count((r) => r.winnerBot === 'B' && r.blackBot === 'A') },
     meanGameLength: n ? records.reduce((s, r) => s + r.moves, 0) / n : 0,
