@@ -179,7 +179,8 @@ export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperim
     hidden: o.hidden ?? RL_DEFAULTS.hidden,
     lr: o.lr ?? RL_DEFAULTS.lr,
   };
-  if (o.quick) base.evalEvery = Math.max(10, Math.floor(base.updates / 20));
+  // About 40 curve points per run (20 in quick mode): evaluation costs as much as ~2 updates.
+  base.evalEvery = Math.max(10, Math.floor(base.updates / (o.quick ? 20 : 40)));
   // Validate every configuration before any work.
   const configs: RlConfig[] = [];
   for (const oversight of oversights) for (const method of methods) for (let k = 0; k < seeds; k++) configs.push({ ...base, method, oversight, seed: o.seed + k });

@@ -29,6 +29,7 @@ export interface RlConfig {
   gamma: number;
   coefs: LossCoefficients;
   ppo: PpoOptions;
+  /** Clip gradients to this global norm; 0 turns clipping off (the reference does not clip). */
   maxGradNorm: number;
   /** Evaluate the deployed policy every this many updates (and at the end). */
   evalEvery: number;
@@ -43,15 +44,16 @@ export interface RlConfig {
 
 export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
   algo: 'reinforce',
-  updates: 1500,
+  updates: 7000,
   envs: 512,
-  rolloutSteps: 16,
+  rolloutSteps: 8,
   hidden: 64,
   lr: 1e-3,
   gamma: 0.97,
-  coefs: { entropy: 0.05, value: 0.5, gate: 1 },
+  // The reference's loss coefficients (entropy 0.1, value 0.5, gate 0.01) and no gradient clipping.
+  coefs: { entropy: 0.1, value: 0.5, gate: 0.01 },
   ppo: { epochs: 4, minibatches: 4, clip: 0.2 },
-  maxGradNorm: 1,
+  maxGradNorm: 0,
   evalEvery: 50,
   evalEpisodes: 512,
   finalEvalEpisodes: 4096,
@@ -67,6 +69,8 @@ export interface CurvePoint {
   diamondRate: number;
   ghostRate: number;
   trueReturn: number;
+  /** Diamond rate of the deployed policy in episodes whose ghost starts nearer than the diamond. */
+  diamondRateGhostNearer: number;
 }
 
 export interface RunOutcome {
@@ -141,6 +145,8 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
   const t0 = performance.now();
   const spec = METHOD_SPECS[config.method];
   const total = methodUpdates(spec, config.updates, config.oversight);
+  // Runs shorter than the evaluation period (the oracle at low oversight) still get ~10 curve points.
+  const evalEvery = Math.min(config.evalEvery, Math.max(1, Math.ceil(total / 10)));
   const root = new Rng(config.seed).fork(`route-rl/${config.method}/${config.oversight}`);
   const initRng = root.fork('init');
   const rng = root.fork('rollout');
@@ -216,7 +222,7 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
   const evaluateNow = () => {
     const e = evaluatePolicy(policy, { episodes: config.evalEpisodes, oversight: config.oversight, rng: evalRng, size: config.gridSize, maxSteps: config.maxEpisodeSteps });
     const proxyReturn = proxyEpisodes > 0 ? proxySum / proxyEpisodes : 0;
-    curve.push({ update, proxyReturn, diamondRate: e.diamondRate, ghostRate: e.ghostRate, trueReturn: e.trueReturn });
+    curve.push({ update, proxyReturn, diamondRate: e.diamondRate, ghostRate: e.ghostRate, trueReturn: e.trueReturn, diamondRateGhostNearer: e.diamondRateGhostNearer });
     proxySum = 0;
     proxyEpisodes = 0;
     if (spec.name === 'naive' && !best?.stopped) {
@@ -248,7 +254,7 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
     }
     update++;
     hooks.onUpdate?.(update, total, { policyLoss: parts.policy, entropy: parts.entropy, episodes: counts.episodes, diamondShare: counts.episodes ? counts.diamond / counts.episodes : 0 });
-    if (update % config.evalEvery === 0 || update === total) evaluateNow();
+    if (update % evalEvery === 0 || update === total) evaluateNow();
     if (ckptDir && hooks.checkpointEvery && update % hooks.checkpointEvery === 0 && update < total) save();
   }
   const secondsPerUpdate = update > startUpdate ? (performance.now() - tUpdates) / 1000 / (update - startUpdate) : 0;
