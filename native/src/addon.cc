@@ -57,7 +57,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"conv2dBackpropFilter", Conv2DBackpropFilter}, {"adamUpdate", AdamUpdate},
       {"layerNorm", LayerNorm}, {"layerNormGrad", LayerNormGrad}, {"gelu", Gelu}, {"geluGrad", GeluGrad},
       {"pool2d", Pool2DForward}, {"pool2dGrad", Pool2DBackward},
-      {"goNetCreate", GoNetCreate}, {"goNetForward", GoNetForward},
+      {"goNetCreate", GoNetCreate}, {"goNetForward", GoNetForward}, {"goNetForwardAsync", GoNetForwardAsync},
   };
   for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,10 @@ inline float activate(float x, int a) { return go_activate(x, a); }
 struct Slot {
   int channels;
   bool spatial;
-  std::vector<float> data;
 };
+
+// One forward pass's slot contents (a network keeps a few, so passes can run concurrently).
+using Buffers = std::vector<std::vector<float>>;
 
 struct ConvOp {
   int in, out, KH, KW, C, O;
@@ -62,9 +65,25 @@ struct Net {
   std::vector<ConvOp> convs;
   std::vector<Op> ops;
   std::vector<int> outputs;
+  std::mutex mu;
+  std::vector<std::unique_ptr<Buffers>> idle;  // buffers of finished passes, reused
+
+  std::unique_ptr<Buffers> acquire() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (idle.empty()) return std::make_unique<Buffers>(slots.size());
+    std::unique_ptr<Buffers> b = std::move(idle.back());
+    idle.pop_back();
+    return b;
+  }
+  void release(std::unique_ptr<Buffers> b) {
+    std::lock_guard<std::mutex> lock(mu);
+    idle.push_back(std::move(b));
+  }
 };
 
-void finalize(Napi::Env, Net* net) { delete net; }
+// The JS handle owns one reference; a pass running on a worker thread holds another.
+using NetRef = std::shared_ptr<Net>;
+void finalize(Napi::Env, NetRef* net) { delete net; }
 
 // Adds bias / vector bias, applies the activation and writes (or adds) rows [p0, p1) of
 // src [pixels, O] into dst; pixel p belongs to image p / HW.
@@ -93,7 +112,7 @@ void conv_im2col(const ConvOp& c, const float* x, float* y, int64_t N, int64_t H
   if (P >= 32 * threads) blocks = std::max(blocks, threads);
   blocks = std::min(blocks, P);
   const int64_t PT = (c.KH - 1) / 2, PL = (c.KW - 1) / 2;
-  parallel_for(static_cast<size_t>(blocks), 1, [&](size_t b0, size_t b1) {
+  go_parallel_for(static_cast<size_t>(blocks), 1, [&](size_t b0, size_t b1) {
     thread_local std::vector<float> cols, out;
     for (size_t b = b0; b < b1; ++b) {
       const int64_t p0 = P * static_cast<int64_t>(b) / blocks, p1 = P * static_cast<int64_t>(b + 1) / blocks;
@@ -121,10 +140,10 @@ void conv_im2col(const ConvOp& c, const float* x, float* y, int64_t N, int64_t H
   });
 }
 
-void run_conv(const ConvOp& c, Net& net, int64_t N, int64_t H, int64_t W) {
-  const float* x = net.slots[c.in].data.data();
-  float* y = net.slots[c.out].data.data();
-  const float* vec = c.vec >= 0 ? net.slots[c.vec].data.data() : nullptr;
+void run_conv(const ConvOp& c, Buffers& buf, int64_t N, int64_t H, int64_t W) {
+  const float* x = buf[c.in].data();
+  float* y = buf[c.out].data();
+  const float* vec = c.vec >= 0 ? buf[c.vec].data() : nullptr;
   if (!c.U.empty()) {
     WinogradEpilogue e{c.bias.empty() ? nullptr : c.bias.data(), vec, c.act, c.accumulate};
     go_winograd_f4_conv3x3(x, c.U.data(), y, N, H, W, c.C, c.O, e);
@@ -146,11 +165,11 @@ void norm_act_row(const float* __restrict__ x, float* __restrict__ y, const floa
   }
 }
 
-void run_norm_act(const Op& op, Net& net, int64_t pixels) {
-  const float* x = net.slots[op.in].data.data();
-  float* y = net.slots[op.out].data.data();
+void run_norm_act(const Op& op, Buffers& buf, int64_t pixels) {
+  const float* x = buf[op.in].data();
+  float* y = buf[op.out].data();
   const int64_t C = op.C;
-  parallel_for(static_cast<size_t>(pixels), 64, [&](size_t p0, size_t p1) {
+  go_parallel_for(static_cast<size_t>(pixels), 64, [&](size_t p0, size_t p1) {
     for (size_t p = p0; p < p1; ++p) {
       const float* s = x + p * C;
       float* d = y + p * C;
@@ -159,9 +178,9 @@ void run_norm_act(const Op& op, Net& net, int64_t pixels) {
   });
 }
 
-void run_pool(const Op& op, Net& net, int64_t N, int64_t HW) {
-  const float* x = net.slots[op.in].data.data();
-  float* y = net.slots[op.out].data.data();
+void run_pool(const Op& op, Buffers& buf, int64_t N, int64_t HW) {
+  const float* x = buf[op.in].data();
+  float* y = buf[op.out].data();
   const int64_t C = op.C;
   const float area = static_cast<float>(HW);
   const float s = std::sqrt(area) - 14.f;
@@ -184,9 +203,9 @@ void run_pool(const Op& op, Net& net, int64_t N, int64_t HW) {
   }
 }
 
-void run_matmul(const Op& op, Net& net, int64_t N) {
-  const float* x = net.slots[op.in].data.data();
-  float* y = net.slots[op.out].data.data();
+void run_matmul(const Op& op, Buffers& buf, int64_t N) {
+  const float* x = buf[op.in].data();
+  float* y = buf[op.out].data();
   const int64_t C = op.C, O = op.Cout;
   std::vector<float> acc(static_cast<size_t>(O));
   for (int64_t n = 0; n < N; ++n) {
@@ -233,7 +252,7 @@ Napi::Value GoNetCreate(const Napi::CallbackInfo& info) {
   auto net = std::make_unique<Net>();
   for (size_t i = 0; i < nSlotWords; i += 2) {
     require(slotWords[i] > 0, info, "goNetCreate: slot channels must be positive");
-    net->slots.push_back(Slot{slotWords[i], slotWords[i + 1] != 0, {}});
+    net->slots.push_back(Slot{slotWords[i], slotWords[i + 1] != 0});
   }
   require(net->slots[0].spatial && !net->slots[1].spatial, info, "goNetCreate: slot 0 must be spatial (input) and slot 1 a vector (global input)");
   const int nSlots = static_cast<int>(net->slots.size());
@@ -307,40 +326,110 @@ Napi::Value GoNetCreate(const Napi::CallbackInfo& info) {
     require(outs[i] >= 0 && outs[i] < nSlots, info, "goNetCreate: an output names a slot that does not exist");
     net->outputs.push_back(outs[i]);
   }
-  return Napi::External<Net>::New(info.Env(), net.release(), finalize);
+  return Napi::External<NetRef>::New(info.Env(), new NetRef(std::move(net)), finalize);
 }
 
-// goNetForward(net, spatial [N*H*W*C0], global [N*C1], N, H, W) -> one Float32Array per output slot.
-Napi::Value GoNetForward(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "goNetForward: argument 0 must be a network from goNetCreate");
-  Net& net = *info[0].As<Napi::External<Net>>().Data();
-  F32 spatial = f32_arg(info, 1, "spatial"), global = f32_arg(info, 2, "global");
-  const int64_t N = int_arg(info, 3, "N", 1, 1 << 16), H = int_arg(info, 4, "H", 1, 1024), W = int_arg(info, 5, "W", 1, 1024);
-  require(static_cast<int64_t>(spatial.size) == N * H * W * net.slots[0].channels, info, "goNetForward: spatial input size differs from N*H*W*channels");
-  require(static_cast<int64_t>(global.size) == N * net.slots[1].channels, info, "goNetForward: global input size differs from N*channels");
-  for (Slot& s : net.slots) {
-    const size_t need = static_cast<size_t>(s.spatial ? N * H * W * s.channels : N * s.channels);
-    if (s.data.size() < need) s.data.resize(need);
-  }
-  std::memcpy(net.slots[0].data.data(), spatial.data, spatial.size * sizeof(float));
-  std::memcpy(net.slots[1].data.data(), global.data, global.size * sizeof(float));
+namespace {
+
+// Runs the program on `buf` (slots 0 and 1 already hold the inputs).
+void run_program(Net& net, Buffers& buf, int64_t N, int64_t H, int64_t W) {
   for (const Op& op : net.ops) {
     switch (op.code) {
-      case kOpConv: run_conv(net.convs[op.index], net, N, H, W); break;
-      case kOpNormAct: run_norm_act(op, net, N * H * W); break;
-      case kOpPool: run_pool(op, net, N, H * W); break;
-      case kOpMatMul: run_matmul(op, net, N); break;
+      case kOpConv: run_conv(net.convs[op.index], buf, N, H, W); break;
+      case kOpNormAct: run_norm_act(op, buf, N * H * W); break;
+      case kOpPool: run_pool(op, buf, N, H * W); break;
+      case kOpMatMul: run_matmul(op, buf, N); break;
     }
   }
-  Napi::Array result = Napi::Array::New(info.Env(), net.outputs.size());
-  for (size_t i = 0; i < net.outputs.size(); ++i) {
-    const Slot& s = net.slots[net.outputs[i]];
-    const size_t n = static_cast<size_t>(s.spatial ? N * H * W * s.channels : N * s.channels);
-    Napi::Float32Array a = Napi::Float32Array::New(info.Env(), n);
-    std::memcpy(a.Data(), s.data.data(), n * sizeof(float));
+}
+
+size_t slot_size(const Slot& s, int64_t N, int64_t H, int64_t W) {
+  return static_cast<size_t>(s.spatial ? N * H * W * s.channels : N * s.channels);
+}
+
+// A whole forward pass: inputs copied in, outputs copied out (one vector per output slot).
+std::vector<std::vector<float>> forward(Net& net, const float* spatial, const float* global, int64_t N, int64_t H, int64_t W) {
+  std::unique_ptr<Buffers> buf = net.acquire();
+  for (size_t i = 0; i < net.slots.size(); ++i) {
+    const size_t need = slot_size(net.slots[i], N, H, W);
+    if ((*buf)[i].size() < need) (*buf)[i].resize(need);
+  }
+  std::memcpy((*buf)[0].data(), spatial, slot_size(net.slots[0], N, H, W) * sizeof(float));
+  std::memcpy((*buf)[1].data(), global, slot_size(net.slots[1], N, H, W) * sizeof(float));
+  run_program(net, *buf, N, H, W);
+  std::vector<std::vector<float>> outs;
+  for (int o : net.outputs) outs.emplace_back((*buf)[o].begin(), (*buf)[o].begin() + static_cast<int64_t>(slot_size(net.slots[o], N, H, W)));
+  net.release(std::move(buf));
+  return outs;
+}
+
+Napi::Array to_js(Napi::Env env, const std::vector<std::vector<float>>& outs) {
+  Napi::Array result = Napi::Array::New(env, outs.size());
+  for (size_t i = 0; i < outs.size(); ++i) {
+    Napi::Float32Array a = Napi::Float32Array::New(env, outs[i].size());
+    std::memcpy(a.Data(), outs[i].data(), outs[i].size() * sizeof(float));
     result.Set(static_cast<uint32_t>(i), a);
   }
   return result;
+}
+
+struct ForwardArgs {
+  NetRef net;
+  const float* spatial;
+  const float* global;
+  int64_t N, H, W;
+};
+
+ForwardArgs forward_args(const Napi::CallbackInfo& info, const char* fn) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument 0 must be a network from goNetCreate");
+  NetRef net = *info[0].As<Napi::External<NetRef>>().Data();
+  F32 spatial = f32_arg(info, 1, "spatial"), global = f32_arg(info, 2, "global");
+  const int64_t N = int_arg(info, 3, "N", 1, 1 << 16), H = int_arg(info, 4, "H", 1, 1024), W = int_arg(info, 5, "W", 1, 1024);
+  require(static_cast<int64_t>(spatial.size) == N * H * W * net->slots[0].channels, info, std::string(fn) + ": spatial input size differs from N*H*W*channels");
+  require(static_cast<int64_t>(global.size) == N * net->slots[1].channels, info, std::string(fn) + ": global input size differs from N*channels");
+  return ForwardArgs{net, spatial.data, global.data, N, H, W};
+}
+
+// The pass on a libuv worker thread, single-threaded (several such passes run side by side).
+class ForwardWorker : public Napi::AsyncWorker {
+ public:
+  ForwardWorker(Napi::Env env, const ForwardArgs& a)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), net_(a.net), N_(a.N), H_(a.H), W_(a.W),
+        spatial_(a.spatial, a.spatial + a.N * a.H * a.W * a.net->slots[0].channels),
+        global_(a.global, a.global + a.N * a.net->slots[1].channels) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override {
+    GoSerialScope serial;
+    outs_ = forward(*net_, spatial_.data(), global_.data(), N_, H_, W_);
+  }
+  void OnOK() override { deferred_.Resolve(to_js(Env(), outs_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  NetRef net_;
+  int64_t N_, H_, W_;
+  std::vector<float> spatial_, global_;
+  std::vector<std::vector<float>> outs_;
+};
+
+}  // namespace
+
+// goNetForward(net, spatial [N*H*W*C0], global [N*C1], N, H, W) -> one Float32Array per output
+// slot, computed on this thread with the addon's thread pool.
+Napi::Value GoNetForward(const Napi::CallbackInfo& info) {
+  const ForwardArgs a = forward_args(info, "goNetForward");
+  return to_js(info.Env(), forward(*a.net, a.spatial, a.global, a.N, a.H, a.W));
+}
+
+// goNetForwardAsync(net, spatial, global, N, H, W) -> Promise of the same arrays; the pass runs
+// single-threaded on a libuv worker thread, so several can run at once (one per core).
+Napi::Value GoNetForwardAsync(const Napi::CallbackInfo& info) {
+  const ForwardArgs a = forward_args(info, "goNetForwardAsync");
+  auto* worker = new ForwardWorker(info.Env(), a);
+  Napi::Promise p = worker->promise();
+  worker->Queue();
+  return p;
 }
 
 }  // namespace gb

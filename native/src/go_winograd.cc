@@ -128,7 +128,20 @@ void products(const float* V, int64_t vstride, const float* U, float* M, int64_t
   }
 }
 
+thread_local bool serial_mode = false;
+
 }  // namespace
+
+GoSerialScope::GoSerialScope() : previous(serial_mode) { serial_mode = true; }
+GoSerialScope::~GoSerialScope() { serial_mode = previous; }
+
+void go_parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
+  if (serial_mode) {
+    if (n > 0) fn(0, n);
+  } else {
+    parallel_for(n, grain, fn);
+  }
+}
 
 void go_winograd_f4_filter(const float* f, int64_t C, int64_t O, float* U) {
   const int64_t CO = C * O;
@@ -166,7 +179,7 @@ void go_winograd_f4_conv3x3(const float* x, const float* U, float* y, int64_t N,
     // Tasks of at most kMaxTilesPerTask tiles, a multiple of the thread count.
     int64_t tasks = threads * ((T + threads * kMaxTilesPerTask - 1) / (threads * kMaxTilesPerTask));
     tasks = std::min(tasks, T);
-    parallel_for(static_cast<size_t>(tasks), 1, [&](size_t t0, size_t t1) {
+    go_parallel_for(static_cast<size_t>(tasks), 1, [&](size_t t0, size_t t1) {
       thread_local std::vector<float> V, M, tmp, row, z;
       if (static_cast<int64_t>(z.size()) < C) z.assign(static_cast<size_t>(C), 0.f);
       for (size_t task = t0; task < t1; ++task) {
@@ -188,14 +201,14 @@ void go_winograd_f4_conv3x3(const float* x, const float* U, float* y, int64_t N,
   M.resize(static_cast<size_t>(36 * T * O));
   float* Vd = V.data();
   float* Md = M.data();
-  parallel_for(static_cast<size_t>(T), 4, [&](size_t p0, size_t p1) {
+  go_parallel_for(static_cast<size_t>(T), 4, [&](size_t p0, size_t p1) {
     thread_local std::vector<float> tmp, z;
     if (static_cast<int64_t>(z.size()) < C) z.assign(static_cast<size_t>(C), 0.f);
     tmp.resize(static_cast<size_t>(36 * C));
     input_tiles(x, H, W, C, TH, TW, static_cast<int64_t>(p0), static_cast<int64_t>(p1), Vd + p0 * C, T * C, z.data(), tmp.data());
   });
-  parallel_for(36, 1, [&](size_t k0, size_t k1) { products(Vd, T * C, U, Md, T * O, T, C, O, static_cast<int>(k0), static_cast<int>(k1)); });
-  parallel_for(static_cast<size_t>(T), 4, [&](size_t p0, size_t p1) {
+  go_parallel_for(36, 1, [&](size_t k0, size_t k1) { products(Vd, T * C, U, Md, T * O, T, C, O, static_cast<int>(k0), static_cast<int>(k1)); });
+  go_parallel_for(static_cast<size_t>(T), 4, [&](size_t p0, size_t p1) {
     thread_local std::vector<float> tmp, row;
     tmp.resize(static_cast<size_t>(24 * O));
     row.resize(static_cast<size_t>(4 * O));

@@ -3,7 +3,9 @@
 // residual accumulation).
 #pragma once
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 
 namespace gb {
 
@@ -16,6 +18,16 @@ inline float go_activate(float x, int act) {
     default: return x;
   }
 }
+
+// parallel_for on the addon's pool, or inline on this thread inside a GoSerialScope (a network
+// pass running on its own thread beside others). Work splits never depend on the mode, so results
+// are identical either way.
+void go_parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
+struct GoSerialScope {
+  GoSerialScope();
+  ~GoSerialScope();
+  bool previous;
+};
 
 struct WinogradEpilogue {
   const float* bias;  // [O] or null

@@ -33,5 +33,6 @@ Napi::Value Pool2DForward(const Napi::CallbackInfo& info);  // pool.cc
 Napi::Value Pool2DBackward(const Napi::CallbackInfo& info);
 Napi::Value GoNetCreate(const Napi::CallbackInfo& info);  // go_net.cc
 Napi::Value GoNetForward(const Napi::CallbackInfo& info);
+Napi::Value GoNetForwardAsync(const Napi::CallbackInfo& info);
 
 }  // namespace gb

@@ -43,8 +43,16 @@ export interface Evaluation {
   whiteOwnership: Float32Array;
 }
 
+export interface EvaluateOptions {
+  /**
+   * More evaluations will be requested before this one is awaited (a search with several leaves in
+   * flight): run it beside them, one core each, rather than across all cores.
+   */
+  concurrent?: boolean;
+}
+
 export interface Evaluator {
-  evaluate(positions: EvalPosition[]): Promise<Evaluation[]>;
+  evaluate(positions: EvalPosition[], opts?: EvaluateOptions): Promise<Evaluation[]>;
 }
 
 function softPlus(x: number): number {
@@ -67,6 +75,13 @@ interface Pending {
   position: EvalPosition;
   features: Features;
   key: string | null;
+}
+
+/** One request: results filled in as batches finish, cache keys to their request indices, batches to run. */
+interface Plan {
+  results: Evaluation[];
+  byKey: Map<string, number[]>;
+  chunks: Pending[][];
 }
 
 /**
@@ -104,12 +119,32 @@ export class KataGoEvaluator implements Evaluator {
     this.network.dispose();
   }
 
-  async evaluate(positions: EvalPosition[]): Promise<Evaluation[]> {
-    return this.evaluateSync(positions);
+  async evaluate(positions: EvalPosition[], opts: EvaluateOptions = {}): Promise<Evaluation[]> {
+    if (!opts.concurrent) return this.evaluateSync(positions);
+    const plan = this.plan(positions);
+    for (const chunk of plan.chunks) {
+      const { spatial, global, width, height, perms } = this.inputs(chunk);
+      const raw = await this.network.forwardAsync(spatial, global, chunk.length, height, width);
+      this.finish(plan, chunk, raw, perms);
+    }
+    return plan.results;
   }
 
   /** Same as evaluate, synchronously. */
   evaluateSync(positions: EvalPosition[]): Evaluation[] {
+    const plan = this.plan(positions);
+    for (const chunk of plan.chunks) {
+      const { spatial, global, width, height, perms } = this.inputs(chunk);
+      this.finish(plan, chunk, this.network.forward(spatial, global, chunk.length, height, width), perms);
+    }
+    return plan.results;
+  }
+
+  /**
+   * Features of every position, cache hits answered, duplicates within the request merged, the rest
+   * grouped by board size into network batches of at most maxBatch.
+   */
+  private plan(positions: EvalPosition[]): Plan {
     const results: Evaluation[] = new Array(positions.length);
     // Features first: they decide cache hits and identical positions within the batch.
     const pending = new Map<string, Pending[]>();
@@ -136,23 +171,26 @@ export class KataGoEvaluator implements Evaluator {
       const item = { index: i, position: p, features, key };
       if (group) group.push(item); else pending.set(size, [item]);
     });
+    const chunks: Pending[][] = [];
     for (const group of pending.values()) {
-      for (let start = 0; start < group.length; start += this.maxBatch) {
-        const chunk = group.slice(start, start + this.maxBatch);
-        const evals = this.evaluateSameSize(chunk);
-        chunk.forEach((item, k) => {
-          const e = evals[k];
-          if (item.key === null) { results[item.index] = e; return; }
-          for (const i of byKey.get(item.key)!) results[i] = e;
-          this.cache!.set(item.key, e);
-          if (this.cache!.size > this.cacheEntries) this.cache!.delete(this.cache!.keys().next().value as string);
-        });
-      }
+      for (let start = 0; start < group.length; start += this.maxBatch) chunks.push(group.slice(start, start + this.maxBatch));
     }
-    return results;
+    return { results, byKey, chunks };
   }
 
-  private evaluateSameSize(items: Pending[]): Evaluation[] {
+  /** Post-processes a batch's network outputs into the plan's results (and the cache). */
+  private finish(plan: Plan, chunk: Pending[], raw: RawNetOutput, perms: Int32Array[]): void {
+    chunk.forEach((item, k) => {
+      const e = this.postProcess(item.position, raw, k, perms[k]);
+      if (item.key === null) { plan.results[item.index] = e; return; }
+      for (const i of plan.byKey.get(item.key)!) plan.results[i] = e;
+      this.cache!.set(item.key, e);
+      if (this.cache!.size > this.cacheEntries) this.cache!.delete(this.cache!.keys().next().value as string);
+    });
+  }
+
+  /** The network inputs of a batch of same-size positions, each in its symmetry. */
+  private inputs(items: Pending[]): { spatial: Float32Array; global: Float32Array; width: number; height: number; perms: Int32Array[] } {
     const { width, height } = items[0].position.history.board;
     const area = width * height;
     const n = items.length;
@@ -165,8 +203,7 @@ export class KataGoEvaluator implements Evaluator {
       applySymmetry(f.spatial, spatial.subarray(b * area * NUM_SPATIAL_FEATURES, (b + 1) * area * NUM_SPATIAL_FEATURES), perm, NUM_SPATIAL_FEATURES);
       global.set(f.global, b * NUM_GLOBAL_FEATURES);
     });
-    const raw = this.network.forward(spatial, global, n, height, width);
-    return items.map(({ position }, b) => this.postProcess(position, raw, b, perms[b]));
+    return { spatial, global, width, height, perms };
   }
 
   private postProcess(p: EvalPosition, raw: RawNetOutput, b: number, perm: Int32Array): Evaluation {

@@ -13,6 +13,7 @@ import type {
 interface GoNetAddon {
   goNetCreate(ops: Int32Array, weights: Float32Array, slots: Int32Array, outputs: Int32Array): unknown;
   goNetForward(net: unknown, spatial: Float32Array, global: Float32Array, n: number, h: number, w: number): Float32Array[];
+  goNetForwardAsync(net: unknown, spatial: Float32Array, global: Float32Array, n: number, h: number, w: number): Promise<Float32Array[]>;
 }
 
 const OP_WORDS = 12;
@@ -28,6 +29,10 @@ export function scaleColumns(weights: Float32Array, scale: Float32Array): Float3
 
 /** The native program's raw outputs: policy [N,H,W,P], pass [N,P], value [N,3], score [N,S], ownership [N,H,W]. */
 export interface NativeOutputs { policy: Float32Array; pass: Float32Array; value: Float32Array; score: Float32Array; ownership: Float32Array }
+
+function outputs([policy, pass, value, score, ownership]: Float32Array[]): NativeOutputs {
+  return { policy, pass, value, score, ownership };
+}
 
 /** Assembles ops, weights and slots. */
 class ProgramBuilder {
@@ -95,7 +100,7 @@ export class NativeKataGoProgram {
    */
   static create(model: KataGoModel): NativeKataGoProgram | null {
     const addon = loadedAddon() as unknown as GoNetAddon | null;
-    if (!addon || typeof addon.goNetCreate !== 'function' || tf.getBackend() !== 'native') return null;
+    if (!addon || typeof addon.goNetCreate !== 'function' || typeof addon.goNetForwardAsync !== 'function' || tf.getBackend() !== 'native') return null;
     return NativeKataGoProgram.build(addon, model);
   }
 
@@ -195,9 +200,16 @@ export class NativeKataGoProgram {
     return new NativeKataGoProgram(addon, handle);
   }
 
-  /** One forward pass: spatial [n, h, w, inputs] NHWC, global [n, globals]. */
+  /** One forward pass on the addon's thread pool: spatial [n, h, w, inputs] NHWC, global [n, globals]. */
   forward(spatial: Float32Array, global: Float32Array, n: number, h: number, w: number): NativeOutputs {
-    const [policy, pass, value, score, ownership] = this.addon.goNetForward(this.handle, spatial, global, n, h, w);
-    return { policy, pass, value, score, ownership };
+    return outputs(this.addon.goNetForward(this.handle, spatial, global, n, h, w));
+  }
+
+  /**
+   * The same pass single-threaded on a libuv worker thread, so that JavaScript keeps running and
+   * several passes run side by side (one per core). Same numbers as forward().
+   */
+  async forwardAsync(spatial: Float32Array, global: Float32Array, n: number, h: number, w: number): Promise<NativeOutputs> {
+    return outputs(await this.addon.goNetForwardAsync(this.handle, spatial, global, n, h, w));
   }
 }

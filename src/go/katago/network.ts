@@ -14,7 +14,7 @@ import type { Tensor } from '../../engine/tfjs.js';
 import type {
   Activation, ConvLayer, KataGoModel, MatMulLayer, NormLayer, ResidualBlock, BiasLayer,
 } from './model-file.js';
-import { NativeKataGoProgram, scaleColumns } from './native-program.js';
+import { NativeKataGoProgram, scaleColumns, type NativeOutputs } from './native-program.js';
 
 type T4 = ReturnType<typeof tf.tensor4d>;
 type T2 = ReturnType<typeof tf.tensor2d>;
@@ -147,6 +147,43 @@ export class KataGoNetwork {
    * is used as the mask).
    */
   forward(spatial: Float32Array, global: Float32Array, batch: number, height: number, width: number, padded = false): RawNetOutput {
+    this.checkInputs(spatial, global, batch, height, width);
+    if (this.native && !padded) return this.split(this.native.forward(spatial, global, batch, height, width), batch, height, width);
+    const [policy, pass, value, score, ownership] = this.forwardTf(spatial, global, batch, height, width, padded);
+    return this.split({ policy, pass, value, score, ownership }, batch, height, width);
+  }
+
+  /**
+   * forward() that lets JavaScript run meanwhile: on the native program the pass runs
+   * single-threaded on a worker thread (several passes can run at once, one per core); otherwise
+   * it is forward() itself.
+   */
+  async forwardAsync(spatial: Float32Array, global: Float32Array, batch: number, height: number, width: number): Promise<RawNetOutput> {
+    if (!this.native) return this.forward(spatial, global, batch, height, width);
+    this.checkInputs(spatial, global, batch, height, width);
+    return this.split(await this.native.forwardAsync(spatial, global, batch, height, width), batch, height, width);
+  }
+
+  /** Splits the interleaved policy channels (the optimistic policy is the second, version 12+). */
+  private split(o: NativeOutputs, batch: number, height: number, width: number): RawNetOutput {
+    const m = this.model;
+    const P = m.policyHead.outChannels;
+    const channel = (all: Float32Array, c: number): Float32Array => {
+      const out = new Float32Array(all.length / P);
+      for (let i = 0; i < out.length; i++) out[i] = all[i * P + c];
+      return out;
+    };
+    return {
+      batch, height, width,
+      policy: P === 1 ? o.policy : channel(o.policy, 0),
+      pass: P === 1 ? o.pass : channel(o.pass, 0),
+      optimisticPolicy: P > 1 ? channel(o.policy, 1) : null,
+      optimisticPass: P > 1 ? channel(o.pass, 1) : null,
+      value: o.value, score: o.score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership: o.ownership,
+    };
+  }
+
+  private checkInputs(spatial: Float32Array, global: Float32Array, batch: number, height: number, width: number): void {
     if (this.disposed) throw new Error('KataGoNetwork: used after dispose()');
     const m = this.model;
     if (spatial.length !== batch * height * width * m.numInputChannels) {
@@ -155,27 +192,6 @@ export class KataGoNetwork {
     if (global.length !== batch * m.numInputGlobalChannels) {
       throw new Error(`KataGoNetwork.forward: global input has ${global.length} values, expected ${batch}x${m.numInputGlobalChannels}`);
     }
-    const P = m.policyHead.outChannels;
-    let policyAll: Float32Array, passAll: Float32Array, value: Float32Array, score: Float32Array, ownership: Float32Array;
-    if (this.native && !padded) {
-      ({ policy: policyAll, pass: passAll, value, score, ownership } = this.native.forward(spatial, global, batch, height, width));
-    } else {
-      [policyAll, passAll, value, score, ownership] = this.forwardTf(spatial, global, batch, height, width, padded);
-    }
-    // Split the interleaved policy channels.
-    const channel = (all: Float32Array, c: number): Float32Array => {
-      const out = new Float32Array(all.length / P);
-      for (let i = 0; i < out.length; i++) out[i] = all[i * P + c];
-      return out;
-    };
-    return {
-      batch, height, width,
-      policy: P === 1 ? policyAll : channel(policyAll, 0),
-      pass: P === 1 ? passAll : channel(passAll, 0),
-      optimisticPolicy: P > 1 ? channel(policyAll, 1) : null,
-      optimisticPass: P > 1 ? channel(passAll, 1) : null,
-      value, score, scoreChannels: m.valueHead.sv3Mul.outChannels, ownership,
-    };
   }
 
   /** The forward pass on tf ops: [policy, pass, value, score, ownership] raw arrays. */

@@ -1,5 +1,5 @@
 // Search speed: visits per second of full searches (fresh tree each time) from seeded random opening
-// positions, at a given number of search "threads" (leaves per network batch), as for `npm run bench`.
+// positions, at a given number of search threads (leaves in flight at once), as for `npm run bench`.
 import { randomPositions } from '../katago/bench.js';
 import type { Evaluator } from '../katago/evaluator.js';
 import { MctsSearch } from './search.js';
@@ -17,8 +17,6 @@ export interface SearchBenchOptions {
 export interface SearchBenchResult {
   visitsPerSecond: number;
   evalsPerSecond: number;
-  /** Mean leaves per network batch. */
-  meanBatch: number;
   searches: number;
   board: number;
   threads: number;
@@ -36,7 +34,6 @@ export async function benchSearch(evaluator: Evaluator, opts: SearchBenchOptions
   let searches = 0;
   let totalVisits = 0;
   let evals = 0;
-  let batches = 0;
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < opts.seconds * 1000 || searches === 0) {
@@ -44,8 +41,7 @@ export async function benchSearch(evaluator: Evaluator, opts: SearchBenchOptions
     searches++;
     totalVisits += r.rootVisits;
     evals += r.evals;
-    batches += r.batches;
     elapsed = performance.now() - start;
   }
-  return { visitsPerSecond: (totalVisits * 1000) / elapsed, evalsPerSecond: (evals * 1000) / elapsed, meanBatch: evals / batches, searches, board: opts.boardSize, threads: opts.threads };
+  return { visitsPerSecond: (totalVisits * 1000) / elapsed, evalsPerSecond: (evals * 1000) / elapsed, searches, board: opts.boardSize, threads: opts.threads };
 }

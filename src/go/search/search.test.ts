@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../engine/rng.js';
 import { BLACK, PASS, WHITE, type Color } from '../board/coords.js';
 import { rulesPreset } from '../board/rules.js';
-import type { EvalPosition, Evaluation, Evaluator } from '../katago/evaluator.js';
+import type { EvalPosition, EvaluateOptions, Evaluation, Evaluator } from '../katago/evaluator.js';
 import { KataGoHistory } from '../katago/history.js';
 import { SearchNode } from './node.js';
 import { addDirichletNoise, dirichletAlphaShape } from './noise.js';
@@ -19,13 +19,29 @@ const TT = rulesPreset('tromp-taylor').rules;
 /**
  * A hand-made evaluator with known outputs (for checking search arithmetic, where a real network's
  * numbers would not be computable by hand): uniform policy over legal moves and pass, and a fixed
- * White win probability and score. Records every batch.
+ * White win probability and score. Records every batch, and the positions whose evaluations are in
+ * flight at once (each answer comes a macrotask later, so concurrent requests overlap).
  */
 class FixedEvaluator implements Evaluator {
   batches: EvalPosition[][] = [];
+  private readonly inFlight = new Set<string>();
+  maxInFlight = 0;
+  /** Requests for a position already in flight. */
+  duplicatesInFlight = 0;
+  /** Requests made with the concurrent option. */
+  concurrentCalls = 0;
   constructor(private readonly whiteWin = 0.5, private readonly whiteScore = 0, private readonly passWeight = 1) {}
-  async evaluate(positions: EvalPosition[]): Promise<Evaluation[]> {
+  async evaluate(positions: EvalPosition[], opts?: EvaluateOptions): Promise<Evaluation[]> {
     this.batches.push(positions);
+    if (opts?.concurrent) this.concurrentCalls++;
+    const keys = positions.map((p) => p.history.game.moves.map((m) => m.loc).join(','));
+    for (const k of keys) {
+      if (this.inFlight.has(k)) this.duplicatesInFlight++;
+      this.inFlight.add(k);
+    }
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight.size);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const k of keys) this.inFlight.delete(k);
     return positions.map((p) => {
       const h = p.history;
       const b = h.board;
@@ -129,23 +145,26 @@ test('visit limit: exactly maxVisits root visits, with one thread or four', asyn
     const r = await s.search();
     assert.equal(r.rootVisits, 23);
     assert.equal(r.evals, 23, 'no terminal positions this shallow: one evaluation per visit');
-    if (threads === 4) assert.ok(r.batches < 23 && ev.batches.some((b) => b.length === 4), 'leaves batched four at a time');
+    assert.equal(ev.maxInFlight, threads, `${threads} leaves in flight at once`);
+    assert.equal(ev.concurrentCalls, threads === 1 ? 0 : 22, 'concurrent evaluations only with several threads (the root goes alone)');
   }
 });
 
-test('virtual losses spread one batch over distinct leaves', async () => {
-  const ev = new FixedEvaluator();
-  const s = new MctsSearch(ev, { maxVisits: 40, numThreads: 8 }, { seed: 3 });
-  s.setPosition(history(5));
-  await s.search();
-  for (const batch of ev.batches) {
-    const keys = batch.map((p) => p.history.game.moves.map((m) => m.loc).join(','));
-    assert.equal(new Set(keys).size, keys.length, 'no position twice in a batch');
-  }
-  assert.ok(ev.batches.filter((b) => b.length > 1).length >= 3);
+test('virtual losses spread concurrent descents over distinct leaves; a search is deterministic', async () => {
+  const run = async () => {
+    const ev = new FixedEvaluator();
+    const s = new MctsSearch(ev, { maxVisits: 40, numThreads: 8 }, { seed: 3 });
+    s.setPosition(history(5));
+    return { ev, s, r: await s.search() };
+  };
+  const { ev, s, r } = await run();
+  assert.equal(ev.duplicatesInFlight, 0, 'no position evaluated twice at once');
+  assert.ok(ev.maxInFlight >= 4, `max in flight ${ev.maxInFlight}`);
   // No virtual loss is left behind.
   const check = (n: SearchNode): void => { assert.equal(n.virtualLosses, 0); n.children.forEach(check); };
   check(s.rootNode!);
+  const again = await run();
+  assert.deepEqual(again.r.moves.map((m) => [m.loc, m.visits]), r.moves.map((m) => [m.loc, m.visits]));
 });
 
 test('tree reuse: after a move is played, the root is the old subtree with its visits', async () => {
@@ -263,10 +282,11 @@ test('chosen-move temperature decays from early to late with KataGo\'s half-life
   assert.ok(Math.abs(chosenMoveTemperature(9, 9, 9, p) - (0.1 + 0.4 * 0.5 ** (9 / 19 * 19 / 9))) < 1e-12);
 });
 
-test('benchSearch reports visits/s of whole searches with two leaves per batch', async () => {
+test('benchSearch reports visits/s of whole searches with two search threads', async () => {
   const { benchSearch } = await import('./bench.js');
-  const r = await benchSearch(new FixedEvaluator(), { boardSize: 7, threads: 2, seconds: 0.2, visits: 20 });
+  const ev = new FixedEvaluator();
+  const r = await benchSearch(ev, { boardSize: 7, threads: 2, seconds: 0.2, visits: 20 });
   assert.ok(r.searches >= 1);
   assert.ok(r.visitsPerSecond > 0 && Number.isFinite(r.visitsPerSecond));
-  assert.ok(r.meanBatch > 1 && r.meanBatch <= 2, `mean batch ${r.meanBatch}`);
+  assert.equal(ev.maxInFlight, 2);
 });

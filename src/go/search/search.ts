@@ -1,10 +1,12 @@
 // KataGo-style Monte-Carlo tree search over a KataGoHistory, evaluated through the Evaluator interface.
-// Each round descends from the root up to `numThreads` times, adding virtual losses along each path so
-// that the descents reach different leaves, evaluates those leaves in one network batch, and backs
-// the values up. (KataGo runs numSearchThreads OS threads that each descend, and batches their leaves
-// in the network evaluator; Node's one thread does the same descents in turn, and the native backend
-// uses its own compute threads for the batch.) The tree is kept between moves when the new position
-// extends the old one. Terminal positions (two passes) are valued by the exact score.
+// As in KataGo, `numThreads` search threads each descend from the root (adding virtual losses along
+// the path, so that concurrent descents reach different leaves), evaluate their leaf and back the value
+// up, then descend again; up to numThreads leaves are in flight at once. Here the threads take turns
+// on Node's one thread in a fixed order (thread t backs up its previous leaf and starts its next one
+// while the other threads' evaluations run on worker threads), so a search is deterministic. With one
+// thread the evaluation uses all the native backend's compute threads. The tree is kept between moves
+// when the new position extends the old one. Terminal positions (two passes) are valued by the exact
+// score.
 import { Rng } from '../../engine/rng.js';
 import { PASS } from '../board/coords.js';
 import { kataGoAreaScore, scoreGame } from '../board/scoring.js';
@@ -99,10 +101,7 @@ export class MctsSearch {
     if (this.params.rootNoiseEnabled && !root.noisedPolicy) {
       root.noisedPolicy = addDirichletNoise(root.policy!, this.params.rootDirichletNoiseTotalConcentration, this.params.rootDirichletNoiseWeight, this.rng.fork(`noise${root.history.game.moves.length}`));
     }
-    while (root.stats.visits < maxVisits) {
-      const progressed = await this.playoutRound(maxVisits - root.stats.visits);
-      if (!progressed) break;
-    }
+    await this.runThreads(maxVisits);
     const move = chooseMove(root, this.params, this.allowed, this.rng);
     const whiteWin = 0.5 * (1 + root.stats.winLossAvg);
     return {
@@ -125,41 +124,51 @@ export class MctsSearch {
   }
 
   /**
-   * Collects up to numThreads leaves (fewer when `budget` is smaller or descents collide on a leaf
-   * already collected), evaluates them in one batch and backs them up. False when nothing could be
-   * done (no selectable move anywhere).
+   * The search threads, in turns until the root has `maxVisits` visits (counting leaves in flight) or
+   * no move can be selected: on its turn a thread backs up its evaluated leaf, then descends until it
+   * reaches a leaf to evaluate (backing up terminal ones on the way), and leaves that evaluation running.
+   * A descent that ends on a leaf another thread is evaluating gives up its turn (KataGo's thread
+   * would wait for it).
    */
-  async playoutRound(budget: number): Promise<boolean> {
+  private async runThreads(maxVisits: number): Promise<void> {
     const root = this.root!;
-    const paths: SearchNode[][] = [];
-    let done = 0;
-    const want = Math.min(budget, this.params.numThreads);
-    for (let t = 0; t < want; t++) {
-      const path = this.descend(root);
-      if (!path) break;
-      const leaf = path[path.length - 1];
-      if (leaf.terminal) {
-        backup(path, this.terminalValue(leaf));
-        done++;
-        continue;
+    const threads = this.params.numThreads;
+    const inFlight: ({ path: SearchNode[]; result: Promise<Evaluation[]> } | null)[] = new Array(threads).fill(null);
+    let pending = 0;
+    for (;;) {
+      for (let t = 0; t < threads; t++) {
+        const job = inFlight[t];
+        if (job) {
+          inFlight[t] = null;
+          pending--;
+          const [e] = await job.result;
+          const leaf = job.path[job.path.length - 1];
+          leaf.pending = false;
+          backup(job.path, this.setEvaluation(leaf, e));
+        }
+        while (root.stats.visits + pending < maxVisits) {
+          const path = this.descend(root);
+          if (!path) break;
+          const leaf = path[path.length - 1];
+          if (leaf.terminal) {
+            backup(path, this.terminalValue(leaf));
+            continue;
+          }
+          if (leaf.pending) {
+            removeVirtualLosses(path);
+            break;
+          }
+          leaf.pending = true;
+          const result = this.evaluate([leaf], threads > 1);
+          // Awaited on this thread's next turn; a failure is reported there, not as unhandled.
+          result.catch(() => {});
+          inFlight[t] = { path, result };
+          pending++;
+          break;
+        }
       }
-      if (leaf.pending) {
-        // Collision with a leaf already in this batch: stop collecting (KataGo's thread would wait).
-        removeVirtualLosses(path);
-        break;
-      }
-      leaf.pending = true;
-      paths.push(path);
+      if (pending === 0) return;
     }
-    if (paths.length) {
-      const evals = await this.evaluate(paths.map((p) => p[p.length - 1]));
-      paths.forEach((path, i) => {
-        const leaf = path[path.length - 1];
-        leaf.pending = false;
-        backup(path, this.setEvaluation(leaf, evals[i]));
-      });
-    }
-    return done + paths.length > 0;
   }
 
   /** Selects down the tree from root to a leaf (a new child, an unevaluated node or a terminal one), adding virtual losses. */
@@ -192,11 +201,11 @@ export class MctsSearch {
     return path;
   }
 
-  private async evaluate(nodes: SearchNode[]): Promise<Evaluation[]> {
+  private async evaluate(nodes: SearchNode[], concurrent = false): Promise<Evaluation[]> {
     const positions = nodes.map((n) => ({ history: n.history, symmetry: this.symmetry === 'random' ? this.rng.int(8) : this.symmetry }));
     this.evals += nodes.length;
     this.batches++;
-    const out = await this.evaluator.evaluate(positions);
+    const out = await this.evaluator.evaluate(positions, { concurrent });
     if (out.length !== nodes.length) throw new Error(`search: evaluator returned ${out.length} evaluations for ${nodes.length} positions`);
     return out;
   }

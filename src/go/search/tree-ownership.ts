@@ -7,7 +7,7 @@
 // same idea as KataGo's tree ownership average (KataGo also prunes low-weight children; not done here).
 import { BLACK, WHITE } from '../board/coords.js';
 import { trompTaylorOwnership } from '../board/scoring.js';
-import type { Evaluation, EvalPosition, Evaluator } from '../katago/evaluator.js';
+import type { EvaluateOptions, Evaluation, EvalPosition, Evaluator } from '../katago/evaluator.js';
 import type { KataGoHistory } from '../katago/history.js';
 import type { SearchNode } from './node.js';
 
@@ -19,8 +19,8 @@ export class OwnershipRecorder implements Evaluator {
     this.inner = inner;
   }
 
-  async evaluate(positions: EvalPosition[]): Promise<Evaluation[]> {
-    const out = await this.inner.evaluate(positions);
+  async evaluate(positions: EvalPosition[], opts?: EvaluateOptions): Promise<Evaluation[]> {
+    const out = await this.inner.evaluate(positions, opts);
     positions.forEach((p, i) => this.byHistory.set(p.history, out[i]));
     return out;
   }
