@@ -68,7 +68,7 @@ export async function writeMatchReport(input: MatchReportInput): Promise<MatchSu
       {
         title: 'Results',
         blocks: [
-          plot(winRateChart(summary), 'Win rate per bot (draws count half); the black line is the Wilson 95% interval of wins / games.'),
+          plot(winRateChart(summary), 'Win rate per bot (draws count half); the black line is its Wilson 95% interval.'),
           keyValues({
             'bot A': config.botA,
             'bot B': config.botB,

@@ -80,6 +80,9 @@ test('match: a crash after some games loses none of them; a rerun plays only the
   assert.equal(s.games, 5);
   assert.equal(s.wins.A + s.wins.B + s.wins.draws, 5);
   assert.equal(s.winsAsBlack.A + s.winsAsWhite.A, s.wins.A);
+  // Komi the SGF files (and KataGo) could not take back is refused before any game is played.
+  await assert.rejects(runMatch(mkdtempSync(join(tmpdir(), 'gb-match-')), { ...config, komi: 1000 }, { makeBot: () => { throw new Error('unreachable'); } }), /match: unacceptable komi 1000/);
+  await assert.rejects(runMatch(mkdtempSync(join(tmpdir(), 'gb-match-')), { ...config, komi: 0.25 }, { makeBot: () => { throw new Error('unreachable'); } }), /match: komi must be an integer or half-integer/);
   // Different settings refuse to resume into the same directory.
   await assert.rejects(runMatch(dir, { ...config, komi: 7 }, { makeBot: () => { throw new Error('unreachable'); } }), /komi/);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../report/run.js';
 import { BLACK, WHITE, type Color } from './board/coords.js';
 import { Game } from './board/game.js';
-import { rulesPreset } from './board/rules.js';
+import { checkKomi, rulesPreset } from './board/rules.js';
 import { scoreGame } from './board/scoring.js';
 import type { Bot } from './bots/bot.js';
 import { playGame } from './bots/play-game.js';
@@ -112,7 +112,11 @@ function checkConfig(dir: string, config: MatchConfig): void {
 export function checkMatchConfig(c: MatchConfig): void {
   if (!Number.isInteger(c.games) || c.games < 1) throw new Error(`match: games must be an integer >= 1, got ${c.games}`);
   if (!Number.isInteger(c.size) || c.size < 2 || c.size > 19) throw new Error(`match: size must be an integer 2-19, got ${c.size}`);
-  if (!Number.isFinite(c.komi) || Math.round(c.komi * 2) !== c.komi * 2) throw new Error(`match: komi must be a multiple of 0.5, got ${c.komi}`);
+  try {
+    checkKomi(c.komi);
+  } catch (e) {
+    throw new Error(`match: ${(e as Error).message}`);
+  }
   if (!Number.isInteger(c.maxMoves) || c.maxMoves < 1) throw new Error(`match: maxMoves must be an integer >= 1, got ${c.maxMoves}`);
 }
 
