@@ -1,10 +1,12 @@
 // The Go benchmark (issue 8): KataGo network evaluations per second (g170-b6c96, 19x19, batch 16),
-// MCTS visits per second (19x19, 2 search threads = 2 leaves per network batch), and random playouts
+// MCTS visits per second (19x19, 2 search threads = 2 leaves in flight, each evaluated on its own
+// core while the other thread descends; src/go/search/README.md), and random playouts
 // per second of the rules engine (9x9 and 19x19). The network is ../shared/katago/ beside the
 // repository; without it the network figures are null. KataGo's own figures on this kind of machine
 // (v1.17.2, Eigen/AVX2, `katago benchmark`, same network; ../shared/katago/README.md) are reported
 // beside them.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchPlayouts } from '../src/go/board/playout.js';
@@ -26,6 +28,13 @@ export interface GoBenchResult {
   playouts_per_s: { '9x9': number; '19x19': number };
   katago_reference: typeof KATAGO_REFERENCE;
   model: string | null;
+  /**
+   * CPU time (all threads) per network evaluation and per search visit: less disturbed than the rates
+   * by other processes on a shared machine. The load average is taken when the figures are.
+   */
+  cpu_ms_per_eval: number | null;
+  cpu_ms_per_visit: number | null;
+  load_average_1m: number;
 }
 
 export async function runGoBench(opts: { quick: boolean; log?: (line: string) => void }): Promise<GoBenchResult> {
@@ -43,6 +52,9 @@ export async function runGoBench(opts: { quick: boolean; log?: (line: string) =>
     playouts_per_s: { '9x9': Math.round(p9.playoutsPerSecond), '19x19': Math.round(p19.playoutsPerSecond) },
     katago_reference: KATAGO_REFERENCE,
     model: null,
+    cpu_ms_per_eval: null,
+    cpu_ms_per_visit: null,
+    load_average_1m: Number(loadavg()[0].toFixed(2)),
   };
   if (!existsSync(GO_MODEL)) {
     log(`go: ${GO_MODEL} not found; network figures are null`);
@@ -52,9 +64,14 @@ export async function runGoBench(opts: { quick: boolean; log?: (line: string) =>
   const evaluator = KataGoEvaluator.fromFile(GO_MODEL, { maxBatch: 16 });
   try {
     log('go: network evaluations (19x19, batch 16)...');
-    out.nn_evals_per_s = Number((await benchEvaluator(evaluator, { boardSize: 19, batch: 16, seconds })).evalsPerSecond.toPrecision(4));
+    const ev = await benchEvaluator(evaluator, { boardSize: 19, batch: 16, seconds });
+    out.nn_evals_per_s = Number(ev.evalsPerSecond.toPrecision(4));
+    out.cpu_ms_per_eval = Number(ev.cpuMsPerEval.toPrecision(3));
     log('go: search visits (19x19, 2 threads)...');
-    out.visits_per_s = Number((await benchSearch(evaluator, { boardSize: 19, threads: 2, seconds, visits: opts.quick ? 50 : 200 })).visitsPerSecond.toPrecision(4));
+    const sr = await benchSearch(evaluator, { boardSize: 19, threads: 2, seconds, visits: opts.quick ? 50 : 200 });
+    out.visits_per_s = Number(sr.visitsPerSecond.toPrecision(4));
+    out.cpu_ms_per_visit = Number(sr.cpuMsPerVisit.toPrecision(3));
+    out.load_average_1m = Number(loadavg()[0].toFixed(2));
   } finally {
     evaluator.dispose();
   }
@@ -67,6 +84,7 @@ export function formatGoBench(r: GoBenchResult): string {
     'go (g170-b6c96, 19x19):',
     `  nn evals/s, batch 16:      ${f(r.nn_evals_per_s)}   (KataGo Eigen, 2 threads: ${KATAGO_REFERENCE.nn_evals_per_s})`,
     `  search visits/s, 2 threads: ${f(r.visits_per_s)}   (KataGo Eigen: ${KATAGO_REFERENCE.visits_per_s})`,
+    `  CPU ms (all threads) per evaluation ${r.cpu_ms_per_eval ?? 'n/a'}, per visit ${r.cpu_ms_per_visit ?? 'n/a'}; load average ${r.load_average_1m}`,
     `  random playouts/s: 9x9 ${r.playouts_per_s['9x9']}, 19x19 ${r.playouts_per_s['19x19']}`,
   ].join('\n');
 }

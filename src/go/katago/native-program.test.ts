@@ -118,3 +118,22 @@ test('the g170 network as one native program matches the tf-ops path (batches 1,
     ref.dispose();
   }
 });
+
+test('the async pass (single-threaded on worker threads, several at once) gives exactly the pool pass\'s numbers', { skip: noNative || (existsSync(MODEL) ? false : `KataGo model not found at ${MODEL}`) }, async () => {
+  const net = new KataGoNetwork(loadKataGoModel(MODEL));
+  const rng = new Rng(12);
+  try {
+    const inputs = [[1, 19, 19], [2, 9, 9], [16, 19, 19]].map(([n, h, w]) => {
+      const spatial = new Float32Array(n * h * w * 22);
+      for (let i = 0; i < spatial.length; i++) spatial[i] = i % 22 === 0 ? 1 : rng.float() < 0.2 ? 1 : 0;
+      return { n, h, w, spatial, global: rng.normalArray(n * 19, 0, 0.5) };
+    });
+    const sync = inputs.map((x) => net.forward(x.spatial, x.global, x.n, x.h, x.w));
+    const concurrent = await Promise.all(inputs.map((x) => net.forwardAsync(x.spatial, x.global, x.n, x.h, x.w)));
+    concurrent.forEach((a, i) => {
+      for (const k of ['policy', 'pass', 'value', 'score', 'ownership'] as const) assert.deepEqual(a[k], sync[i][k], `input ${i} ${k}`);
+    });
+  } finally {
+    net.dispose();
+  }
+});

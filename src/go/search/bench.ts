@@ -17,6 +17,8 @@ export interface SearchBenchOptions {
 export interface SearchBenchResult {
   visitsPerSecond: number;
   evalsPerSecond: number;
+  /** Process CPU time (all threads) per visit, ms: less disturbed than the rate by other processes. */
+  cpuMsPerVisit: number;
   searches: number;
   board: number;
   threads: number;
@@ -35,6 +37,7 @@ export async function benchSearch(evaluator: Evaluator, opts: SearchBenchOptions
   let totalVisits = 0;
   let evals = 0;
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   let elapsed = 0;
   while (elapsed < opts.seconds * 1000 || searches === 0) {
     const r = await searchOnce(searches + 1);
@@ -43,5 +46,9 @@ export async function benchSearch(evaluator: Evaluator, opts: SearchBenchOptions
     evals += r.evals;
     elapsed = performance.now() - start;
   }
-  return { visitsPerSecond: (totalVisits * 1000) / elapsed, evalsPerSecond: (evals * 1000) / elapsed, searches, board: opts.boardSize, threads: opts.threads };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    visitsPerSecond: (totalVisits * 1000) / elapsed, evalsPerSecond: (evals * 1000) / elapsed,
+    cpuMsPerVisit: (cpu.user + cpu.system) / 1000 / totalVisits, searches, board: opts.boardSize, threads: opts.threads,
+  };
 }
