@@ -57,6 +57,8 @@ test('rules presets and JSON match KataGo', () => {
   assert.throws(() => parseRules('{"ko":"SPIGHTY"}'), /rules field 'ko' must be one of/);
   assert.throws(() => parseRules('{"komi":7.5}'), /unknown rules option 'komi'/);
   assert.equal(parseRules('{"komi":6}', true).komi, 6);
+  // Without komi, KataGo's default for the rules: 6.5 territory, 7 with a button, else 7.5.
+  assert.deepEqual(['{"scoring":"TERRITORY"}', '{"hasButton":true}', '{}', 'koSIMPLEscoreTERRITORY', 'koSITUATIONALbutton1'].map((t) => parseRules(t, true).komi), [6.5, 7, 7.5, 6.5, 7]);
   assert.throws(() => parseRules('{"ko":'), /could not parse rules JSON/);
   assert.throws(() => parseRules('martian'), /unknown rules 'martian'/);
   // KataGo's compact form (what it writes in SGF RU).

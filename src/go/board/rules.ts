@@ -76,9 +76,10 @@ function bool(field: string, value: unknown): boolean {
 /**
  * Parses rules as KataGo's kata-set-rules does: a preset name, KataGo's compact form (see below), or a
  * JSON object whose fields override the tromp-taylor defaults (`tax` defaulting to SEKI for territory scoring, NONE otherwise). `komi`
- * in the JSON is accepted only when allowKomi; the returned komi is the preset's or the JSON's, if any.
+ * in the JSON is accepted only when allowKomi; the returned komi is the preset's, the text's, or else KataGo's default
+ * for such rules (6.5 territory, 7 button, 7.5 otherwise).
  */
-export function parseRules(text: string, allowKomi = false): { rules: Rules; komi: number | null; isPreset: boolean } {
+export function parseRules(text: string, allowKomi = false): { rules: Rules; komi: number; isPreset: boolean } {
   const t = text.trim();
   if (!t.startsWith('{')) {
     if (/^(ko|score|scoring|tax|sui|button|whb|fpok|komi)[A-Z0-9]/.test(t)) return parseCompactRules(t, allowKomi);
@@ -110,14 +111,14 @@ export function parseRules(text: string, allowKomi = false): { rules: Rules; kom
   }
   if (!taxGiven) rules.tax = rules.scoring === 'TERRITORY' ? 'SEKI' : 'NONE';
   if (rules.scoring === 'TERRITORY' && rules.hasButton) throw new Error('rules: territory scoring with a button is not supported');
-  return { rules, komi, isPreset: false };
+  return { rules, komi: komi ?? defaultKomi(rules), isPreset: false };
 }
 
 /**
  * KataGo's compact rules string, as it writes in SGF RU, e.g. "koPOSITIONALscoreAREAtaxNONEsui1komi7.5":
  * keyword/value pairs over the tromp-taylor defaults.
  */
-function parseCompactRules(text: string, allowKomi: boolean): { rules: Rules; komi: number | null; isPreset: boolean } {
+function parseCompactRules(text: string, allowKomi: boolean): { rules: Rules; komi: number; isPreset: boolean } {
   const rules = rulesPreset('tromp-taylor').rules;
   let rest = text;
   let komi: number | null = null;
@@ -155,7 +156,12 @@ function parseCompactRules(text: string, allowKomi: boolean): { rules: Rules; ko
     else rules.friendlyPassOk = take('fpok', ['0', '1']) === '1';
   }
   if (!taxGiven) rules.tax = rules.scoring === 'TERRITORY' ? 'SEKI' : 'NONE';
-  return { rules, komi, isPreset: false };
+  return { rules, komi: komi ?? defaultKomi(rules), isPreset: false };
+}
+
+/** KataGo's komi for rules given without one: 6.5 under territory scoring, 7 with a button, else 7.5. */
+function defaultKomi(r: Rules): number {
+  return r.scoring === 'TERRITORY' ? 6.5 : r.hasButton ? 7 : 7.5;
 }
 
 /** The JSON KataGo's kata-get-rules prints: every field, keys in sorted order, no komi. */

@@ -60,7 +60,7 @@ export class GtpEngine {
     this.bot = opts.bot;
     this.ownership = opts.ownership ?? null;
     const parsed = parseRules(opts.rules ?? 'tromp-taylor', true);
-    this.game = new Game({ width: 19, rules: parsed.rules, komi: checkKomi(opts.komi ?? parsed.komi ?? 7.5) });
+    this.game = new Game({ width: 19, rules: parsed.rules, komi: checkKomi(opts.komi ?? parsed.komi) });
     this.handlers = new Map<string, GtpHandler>([
       ['protocol_version', () => '2'],
       ['name', () => `glassbox ${this.bot.name}`],
