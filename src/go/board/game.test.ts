@@ -324,7 +324,10 @@ test('handicap stones and white handicap bonus (counted as KataGo does)', () => 
   twoWhite.play(at2(twoWhite, 'C4'), BLACK);
   twoWhite.play(at2(twoWhite, 'D4'), WHITE);
   twoWhite.play(at2(twoWhite, 'D5'), WHITE);
-  assert.equal(twoWhite.handicapStones(), 0, 'two white moves in a row: a set-up position, not handicap');
+  assert.equal(twoWhite.handicapStones(), 2, 'KataGo counted the two black moves before white moved and keeps that count');
+  const passes = new Game({ width: 9 });
+  for (const [c, v] of [[BLACK, 'C3'], [BLACK, 'C4'], [WHITE, 'pass'], [WHITE, 'pass'], [BLACK, 'D4']] as const) passes.play(v === 'pass' ? PASS : at2(passes, v), c);
+  assert.equal(passes.handicapStones(), 0, 'two white moves in a row before the last black move: a set-up position, not handicap');
 });
 
 test("KataGo's area score counts stones inside pass-alive territory for its owner; Tromp-Taylor does not", () => {

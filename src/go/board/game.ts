@@ -205,7 +205,8 @@ export class Game {
    * Number of handicap stones for whiteHandicapBonus, counted as KataGo's GTP engine does: black
    * stones of an initial position without white stones, plus black's moves before white's first real
    * move (isolated white passes in between are skipped; two white moves in a row mean no handicap);
-   * a total of one is an ordinary first move, so 0.
+   * a total of one is an ordinary first move, so 0. Like KataGo, which recounts after each black move
+   * only until white's first real move, it counts the moves up to the last black one before that.
    */
   handicapStones(): number {
     const b = this.initialBoard;
@@ -217,11 +218,17 @@ export class Game {
         if (s === BLACK) black++;
       }
     }
-    let leading = 0;
+    let counted = 0;
     for (let i = 0; i < this.moves.length; i++) {
       const m = this.moves[i];
+      if (m.color === WHITE && m.loc !== PASS) break;
+      if (m.color === BLACK) counted = i + 1;
+    }
+    let leading = 0;
+    for (let i = 0; i < counted; i++) {
+      const m = this.moves[i];
       if (m.color !== BLACK) {
-        const next = this.moves[i + 1];
+        const next = i + 1 < counted ? this.moves[i + 1] : undefined;
         if (next && next.color !== BLACK) { leading = 0; break; }
         if (m.loc === PASS) continue;
         break;
