@@ -60,26 +60,6 @@ void input_tiles(const float* x, int64_t H, int64_t W, int64_t C, int64_t TH, in
   }
 }
 
-// One output row of O channels: bias, vector bias, activation, store or accumulate.
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
-void epilogue_row(const float* src, float* dst, int64_t O, const float* bias, const float* vec, int act, bool accumulate) {
-  float tmp[512];
-  for (int64_t o0 = 0; o0 < O; o0 += 512) {
-    const int64_t n = std::min<int64_t>(512, O - o0);
-    for (int64_t o = 0; o < n; ++o) tmp[o] = src[o0 + o] + (bias ? bias[o0 + o] : 0.f) + (vec ? vec[o0 + o] : 0.f);
-    if (act == 1) {
-      for (int64_t o = 0; o < n; ++o) tmp[o] = tmp[o] > 0.f ? tmp[o] : 0.f;
-    } else if (act != 0) {
-      for (int64_t o = 0; o < n; ++o) tmp[o] = go_activate(tmp[o], act);
-    }
-    if (accumulate) {
-      for (int64_t o = 0; o < n; ++o) dst[o0 + o] += tmp[o];
-    } else {
-      for (int64_t o = 0; o < n; ++o) dst[o0 + o] = tmp[o];
-    }
-  }
-}
-
 // Y = A^T m A for the tiles p in [p0, p1) from M[k * mstride + (p - p0) * O + o], written to y
 // (clipped at the bottom and right edges) through the epilogue.
 __attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
@@ -116,7 +96,7 @@ void output_tiles(const float* M, int64_t mstride, int64_t p0, int64_t p1, float
         r2[o] = a + 4.f * c;
         r3[o] = b + 8.f * d + a5[o];
       }
-      for (int64_t j = 0; j < cols; ++j) epilogue_row(row + j * O, y0 + j * O, O, e.bias, vec, e.act, e.accumulate);
+      for (int64_t j = 0; j < cols; ++j) go_epilogue_row(row + j * O, y0 + j * O, O, e.bias, vec, e.act, e.accumulate);
     }
   }
 }
@@ -131,6 +111,26 @@ void products(const float* V, int64_t vstride, const float* U, float* M, int64_t
 thread_local bool serial_mode = false;
 
 }  // namespace
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+void go_epilogue_row(const float* src, float* dst, int64_t O, const float* bias, const float* vec, int act, bool accumulate) {
+  float tmp[512];
+  for (int64_t o0 = 0; o0 < O; o0 += 512) {
+    const int64_t n = std::min<int64_t>(512, O - o0);
+    for (int64_t o = 0; o < n; ++o) tmp[o] = src[o0 + o] + (bias ? bias[o0 + o] : 0.f) + (vec ? vec[o0 + o] : 0.f);
+    if (act == 1) {
+      for (int64_t o = 0; o < n; ++o) tmp[o] = tmp[o] > 0.f ? tmp[o] : 0.f;
+    } else if (act != 0) {
+      for (int64_t o = 0; o < n; ++o) tmp[o] = go_activate(tmp[o], act);
+    }
+    if (accumulate) {
+      for (int64_t o = 0; o < n; ++o) dst[o0 + o] += tmp[o];
+    } else {
+      for (int64_t o = 0; o < n; ++o) dst[o0 + o] = tmp[o];
+    }
+  }
+}
+
 
 GoSerialScope::GoSerialScope() : previous(serial_mode) { serial_mode = true; }
 GoSerialScope::~GoSerialScope() { serial_mode = previous; }

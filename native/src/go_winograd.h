@@ -29,6 +29,9 @@ struct GoSerialScope {
   bool previous;
 };
 
+// One output row of O channels: dst (=|+=) act(src + bias + vec) (bias, vec may be null).
+void go_epilogue_row(const float* src, float* dst, int64_t O, const float* bias, const float* vec, int act, bool accumulate);
+
 struct WinogradEpilogue {
   const float* bias;  // [O] or null
   const float* vec;   // [N, O] or null

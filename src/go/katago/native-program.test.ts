@@ -44,17 +44,19 @@ function actRef(x: ReturnType<typeof tf.tensor4d>, a: keyof typeof ACTS) {
 // global input by the identity), slot 3 = out.
 test('native KataGo conv op (Winograd F(4x4,3x3) and im2col) matches tf.conv2d with every epilogue', { skip: noNative }, () => {
   const rng = new Rng(7);
-  const cases: [number, number, number, number, number, number, keyof typeof ACTS, boolean][] = [
-    // N, H, W, K, C, O, activation, accumulate
-    [1, 19, 19, 3, 16, 24, 'relu', false], // few tiles: three-phase path
-    [16, 19, 19, 3, 32, 16, 'mish', true], // many tiles: per-task path
-    [2, 5, 3, 3, 8, 8, 'silu', false], // tiles clipped at both edges
-    [3, 1, 1, 3, 12, 9, 'identity', true],
-    [2, 7, 9, 5, 6, 10, 'relu', true], // im2col
-    [4, 9, 9, 1, 10, 7, 'mish', false], // 1x1
+  const cases: [number, number, number, number, number, number, keyof typeof ACTS, boolean, number][] = [
+    // N, H, W, K, C, O, activation, accumulate, fraction of nonzero inputs
+    [1, 19, 19, 3, 16, 24, 'relu', false, 1], // few tiles: three-phase path
+    [16, 19, 19, 3, 32, 16, 'mish', true, 1], // many tiles: per-task path
+    [2, 5, 3, 3, 8, 8, 'silu', false, 1], // tiles clipped at both edges
+    [3, 1, 1, 3, 12, 9, 'identity', true, 1],
+    [2, 7, 9, 5, 6, 10, 'relu', true, 1], // im2col
+    [2, 19, 19, 5, 22, 32, 'identity', false, 0.1], // sparse input: scatter path
+    [1, 6, 4, 3, 4, 5, 'relu', true, 0.1], // sparse, small 3x3 (not Winograd)
+    [4, 9, 9, 1, 10, 7, 'mish', false, 1], // 1x1
   ];
-  for (const [N, H, W, K, C, O, act, acc] of cases) {
-    const x = rng.normalArray(N * H * W * C);
+  for (const [N, H, W, K, C, O, act, acc, dense] of cases) {
+    const x = rng.normalArray(N * H * W * C).map((v) => (rng.float() < dense ? v : 0));
     const f = rng.normalArray(K * K * C * O, 0, 0.3);
     const bias = rng.normalArray(O);
     const g = rng.normalArray(N * O);
