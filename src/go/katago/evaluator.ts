@@ -181,7 +181,7 @@ export class KataGoEvaluator implements Evaluator {
   /** Post-processes a batch's network outputs into the plan's results (and the cache). */
   private finish(plan: Plan, chunk: Pending[], raw: RawNetOutput, perms: Int32Array[]): void {
     chunk.forEach((item, k) => {
-      const e = this.postProcess(item.position, raw, k, perms[k]);
+      const e = this.postProcess(item.position, item.features.legal, raw, k, perms[k]);
       if (item.key === null) { plan.results[item.index] = e; return; }
       for (const i of plan.byKey.get(item.key)!) plan.results[i] = e;
       this.cache!.set(item.key, e);
@@ -206,7 +206,7 @@ export class KataGoEvaluator implements Evaluator {
     return { spatial, global, width, height, perms };
   }
 
-  private postProcess(p: EvalPosition, raw: RawNetOutput, b: number, perm: Int32Array): Evaluation {
+  private postProcess(p: EvalPosition, legalPoints: Uint8Array, raw: RawNetOutput, b: number, perm: Int32Array): Evaluation {
     const hist = p.history;
     const board = hist.board;
     const pla = p.toMove ?? hist.toMove;
@@ -228,7 +228,7 @@ export class KataGoEvaluator implements Evaluator {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const i = y * width + x;
-        if (!hist.game.isLegal(board.loc(x, y), pla)) continue;
+        if (!legalPoints[i]) continue;
         legal[i] = 1;
         logits[i] = boardLogit(perm[i]);
         if (logits[i] > maxLogit) maxLogit = logits[i];

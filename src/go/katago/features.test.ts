@@ -152,3 +152,20 @@ test('a cloned history plays on independently and gives the features of a replay
   assert.deepEqual(computeFeatures(c, BLACK), computeFeatures(replayed, BLACK));
   assert.deepEqual(computeFeatures(h, WHITE), computeFeatures(history(7, 'japanese', 6.5, moves.slice(0, 3)), WHITE));
 });
+
+test('the legality map computed with the features equals the rules engine\'s, for both players, under simple ko and superko', () => {
+  // White's D5 has just captured E5: Black may not retake at E5 (simple ko; superko too).
+  const moves: [string, string][] = [['B', 'D4'], ['W', 'E4'], ['B', 'C5'], ['W', 'F5'], ['B', 'D6'], ['W', 'E6'], ['B', 'E5'], ['W', 'D5']];
+  for (const rules of ['tromp-taylor', 'japanese', 'chinese']) {
+    const h = history(7, rules, 7, moves);
+    assert.equal(h.game.isLegal(h.board.loc(4, 2), BLACK), false, 'the ko retake is illegal');
+    for (const pla of [BLACK, WHITE]) {
+      const f = computeFeatures(h, pla);
+      for (let y = 0; y < 7; y++) {
+        for (let x = 0; x < 7; x++) {
+          assert.equal(f.legal[y * 7 + x], h.game.isLegal(h.board.loc(x, y), pla) ? 1 : 0, `${rules} ${pla} (${x}, ${y})`);
+        }
+      }
+    }
+  }
+});

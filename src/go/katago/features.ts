@@ -36,6 +36,8 @@ export interface Features {
   spatial: Float32Array;
   /** [19]. */
   global: Float32Array;
+  /** 1 where the player to move may play (board points, y * width + x), computed on the way (it decides plane 6). */
+  legal: Uint8Array;
 }
 
 const defaultLadderReader = new LadderReader();
@@ -70,13 +72,18 @@ export function computeFeatures(hist: KataGoHistory, pla: Color, opts: FeatureOp
   }
 
   // Ko-banned points: the simple-ko point and, under superko rules, points whose play would repeat.
+  // Legality of every empty point comes with it.
+  const legal = new Uint8Array(xSize * ySize);
   if (board.koLoc !== PASS) set(board.koLoc, 6);
-  if (rules.ko !== 'SIMPLE') {
-    for (let i = 0; i < board.numEmpty; i++) {
-      const loc = board.emptyAt(i);
-      if (loc === board.koLoc) continue;
-      if (board.isLegalIgnoringSuperko(loc, pla, rules.suicide, false) && !hist.game.isLegal(loc, pla)) set(loc, 6);
+  for (let i = 0; i < board.numEmpty; i++) {
+    const loc = board.emptyAt(i);
+    if (rules.ko === 'SIMPLE') {
+      if (hist.game.isLegal(loc, pla)) legal[board.yOf(loc) * xSize + board.xOf(loc)] = 1;
+      continue;
     }
+    if (!board.isLegalIgnoringSuperko(loc, pla, rules.suicide, false)) continue;
+    if (hist.game.isLegal(loc, pla)) legal[board.yOf(loc) * xSize + board.xOf(loc)] = 1;
+    else if (loc !== board.koLoc) set(loc, 6);
   }
 
   // Area features (only where the rules make them meaningful before the end of the game).
@@ -141,7 +148,7 @@ export function computeFeatures(hist: KataGoHistory, pla: Color, opts: FeatureOp
   if (pda !== 0) { global[15] = 1; global[16] = 0.5 * pda; }
   if (hist.hasButton) global[17] = 1;
   if (rules.scoring === 'AREA') global[18] = komiParityWave(selfKomi, boardArea % 2 === 0);
-  return { nnXLen, nnYLen, spatial, global };
+  return { nnXLen, nnYLen, spatial, global, legal };
 }
 
 /** Triangle wave of period 2 in komi, rising through the komis that allow a draw on this board. */
