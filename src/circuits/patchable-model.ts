@@ -13,7 +13,7 @@
 // Stacked source activations have layout [S, batch, pos, dModel] in source order.
 import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
-import type { HookedTransformer, HookSpec, ForwardHook } from '../nn/transformer/index.js';
+import type { HookedTransformer, ForwardHook, HookContext } from '../nn/transformer/index.js';
 import { CircuitGraph, type GraphOptions } from './graph.js';
 
 export type Tokens = readonly (readonly number[])[];
@@ -139,18 +139,24 @@ export class PatchableModel {
   private edgeHooks(P: PatchValues, masks: readonly Tensor[]): Record<string, ForwardHook> {
     // Source differences are kept position-major, [b*p, sources, d], the layout in which head
     // results arrive ([b, p, h, d]) and destinations want their inputs, so no transposes per layer.
-    // One concatenation per block: the MLP adds its own block's heads with a second product.
+    // One concatenation per block. Each block's attention does ONE product over every source
+    // before it, for all its destination columns (Q, K and V heads, or whole-input heads) plus the
+    // MLP's rows for those sources; the MLP then adds only its own block's heads.
     const { b, p } = { b: P.batch, p: P.seq };
     const { dModel: d, nLayers, nHeads: h } = this.cfg;
     const bp = b * p;
-    let stacked: Tensor | null = null; // differences of every source before the current block
+    // Differences of every source before the current block live in the pass's store, which the
+    // model keeps across blocks (every other intermediate is freed when its block is done).
+    const STACKED = 'circuits.sourceDifferences';
+    const stackedIn = (ctx: HookContext) => ctx.store.get(STACKED) as Tensor;
     let block: Tensor[] = []; // differences of the current block's sources so far
     let next = 0;
     const addSource = (cur: Tensor, count: number) => {
       block.push(tf.sub(P.blocks[next++], tf.reshape(cur, [bp, count, d])));
     };
-    const closeBlock = () => {
-      stacked = stacked ? tf.concat([stacked, ...block], 1) : block.length === 1 ? block[0] : tf.concat(block, 1);
+    const closeBlock = (ctx: HookContext) => {
+      const earlier = ctx.store.get(STACKED) as Tensor | undefined;
+      ctx.store.set(STACKED, earlier ? tf.concat([earlier, ...block], 1) : block.length === 1 ? block[0] : tf.concat(block, 1));
       block = [];
     };
     const perPos = this.graph.seqLen !== null;
@@ -166,41 +172,55 @@ export class PatchableModel {
     /** Rows [from, from + n) of a mask, on its source axis. */
     const rows = (mask: Tensor, from: number, n: number) => (perPos ? tf.slice(mask, [0, from, 0], [-1, n, -1]) : tf.slice(mask, [from, 0], [n, -1]));
     const fwd: Record<string, ForwardHook> = {};
-    fwd['blocks.0.hook_resid_pre'] = (a) => {
+    fwd['blocks.0.hook_resid_pre'] = (a, ctx) => {
       addSource(a, 1);
-      closeBlock();
+      closeBlock(ctx);
     };
     let g = 0;
     for (let L = 0; L < nLayers; L++) {
       const attnMask = masks[g++];
-      if (this.graph.separateQkv) {
-        // One product per input kind, on the mask's Q, K or V columns.
-        const part = (i: number) => (a: Tensor) => tf.add(a, product(tf.slice(attnMask, perPos ? [0, 0, i * h] : [0, i * h], perPos ? [-1, -1, h] : [-1, h]), stacked!));
-        fwd[`blocks.${L}.hook_q_input`] = part(0);
-        fwd[`blocks.${L}.hook_k_input`] = part(1);
-        fwd[`blocks.${L}.hook_v_input`] = part(2);
-      } else {
-        fwd[`blocks.${L}.hook_attn_in`] = (a) => tf.add(a, product(attnMask, stacked!));
-      }
-      fwd[`blocks.${L}.attn.hook_result`] = (a) => {
-        addSource(a, h);
-        if (this.cfg.attnOnly) closeBlock();
+      const mlpMask = this.cfg.attnOnly ? null : masks[g++];
+      const attnCols = attnMask.shape[attnMask.rank - 1] as number;
+      // This block's input deltas from earlier sources, [b, p, h, d] per attention input kind
+      // (+ [b, p, 1, d] for the MLP), computed by the first attention input hook of the pass.
+      let deltas: Tensor[] | null = null;
+      const earlierDeltas = (ctx: HookContext): Tensor[] => {
+        if (!deltas) {
+          const stacked = stackedIn(ctx);
+          const before = stacked.shape[1] as number;
+          const cols = mlpMask ? tf.concat([attnMask, rows(mlpMask, 0, before)], -1) : attnMask;
+          const sizes = [...Array(attnCols / h).fill(h), ...(mlpMask ? [1] : [])];
+          const all = product(cols, stacked);
+          deltas = sizes.length === 1 ? [all] : tf.split(all, sizes, 2);
+        }
+        return deltas;
       };
-      if (!this.cfg.attnOnly) {
-        const mlpMask = masks[g++];
-        fwd[`blocks.${L}.hook_mlp_in`] = (a) => {
-          const before = stacked!.shape[1] as number;
-          const delta = tf.add(product(rows(mlpMask, 0, before), stacked!), product(rows(mlpMask, before, h), block[0]));
-          return tf.add(a, tf.reshape(delta, [b, p, d]));
+      if (this.graph.separateQkv) {
+        (['q', 'k', 'v'] as const).forEach((c, i) => {
+          fwd[`blocks.${L}.hook_${c}_input`] = (a, ctx) => tf.add(a, earlierDeltas(ctx)[i]);
+        });
+      } else {
+        fwd[`blocks.${L}.hook_attn_in`] = (a, ctx) => tf.add(a, earlierDeltas(ctx)[0]);
+      }
+      fwd[`blocks.${L}.attn.hook_result`] = (a, ctx) => {
+        addSource(a, h);
+        if (this.cfg.attnOnly) closeBlock(ctx);
+      };
+      if (mlpMask) {
+        fwd[`blocks.${L}.hook_mlp_in`] = (a, ctx) => {
+          const fromEarlier = earlierDeltas(ctx)[attnCols / h];
+          const before = stackedIn(ctx).shape[1] as number;
+          const fromHeads = product(rows(mlpMask, before, h), block[0]);
+          return tf.add(a, tf.reshape(tf.add(fromEarlier, fromHeads), [b, p, d]));
         };
-        fwd[`blocks.${L}.hook_mlp_out`] = (a) => {
+        fwd[`blocks.${L}.hook_mlp_out`] = (a, ctx) => {
           addSource(a, 1);
-          closeBlock();
+          closeBlock(ctx);
         };
       }
     }
     const endMask = masks[g++];
-    fwd[`blocks.${nLayers - 1}.hook_resid_post`] = (a) => tf.add(a, tf.reshape(product(endMask, stacked!), [b, p, d]));
+    fwd[`blocks.${nLayers - 1}.hook_resid_post`] = (a, ctx) => tf.add(a, tf.reshape(product(endMask, stackedIn(ctx)), [b, p, d]));
     return fwd;
   }
 

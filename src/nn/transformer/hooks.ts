@@ -12,7 +12,12 @@ export interface HookContext {
   name: string;
   /** The block index for names under `blocks.{L}.`, otherwise null. */
   layer: number | null;
-  /** Shared by every hook of one forward pass (e.g. to stash source activations for later destinations). */
+  /**
+   * Shared by every hook of one forward pass (e.g. to stash source activations for later
+   * destinations). The model frees each block's intermediates when the block is done; a tensor
+   * in the store lives on until it is replaced or removed (then it is freed at the end of the
+   * block) or the pass ends. Keep anything needed after the pass with tf.keep/clone yourself.
+   */
   store: Map<string, unknown>;
 }
 
@@ -65,6 +70,8 @@ export class HookRun {
   readonly store = new Map<string, unknown>();
   /** Activations kept for the caller, by hook name (they outlive the pass's tidy scopes). */
   readonly cache = new Map<string, Tensor>();
+  /** Tensors from the store kept alive across blocks (see keepStored). */
+  private readonly kept = new Set<Tensor>();
   private readonly fwd = new Map<string, ForwardHook[]>();
   private readonly bwd = new Map<string, BackwardHook[]>();
   private readonly cacheNames: Set<string>;
@@ -90,11 +97,6 @@ export class HookRun {
     for (const n of this.cacheNames) if (!validNames.has(n)) unknown.push(n);
     if (unknown.length) throw new Error(`unknown hook point(s): ${[...new Set(unknown)].join(', ')}; ${describeHookNames(validNames)}`);
     this.cacheFilter = cache?.filter ?? null;
-  }
-
-  /** True when any forward or backward hook is attached (hooks may hold tensors across blocks). */
-  get hasHooks(): boolean {
-    return this.fwd.size > 0 || this.bwd.size > 0;
   }
 
   /**
@@ -127,6 +129,33 @@ export class HookRun {
     if (bwd) a = withBackwardHooks(a, bwd, ctx);
     if (this.cacheNames.has(name) || this.cacheFilter?.(name)) this.cache.set(name, tf.keep(a));
     return a;
+  }
+
+  /**
+   * Called at the end of each block (inside its tidy scope): keeps the tensors now in the store
+   * alive past the block, and frees kept tensors that have left the store.
+   */
+  keepStored(): void {
+    const stored = new Set<Tensor>();
+    for (const v of this.store.values()) if (v instanceof tf.Tensor) stored.add(v);
+    for (const t of stored) {
+      if (!this.kept.has(t)) {
+        this.kept.add(tf.keep(t));
+      }
+    }
+    for (const t of this.kept) {
+      if (!stored.has(t)) {
+        this.kept.delete(t);
+        t.dispose();
+      }
+    }
+  }
+
+  /** Frees every tensor kept for the store (at the end of the pass). */
+  releaseStored(): void {
+    for (const t of this.kept) t.dispose();
+    this.kept.clear();
+    this.store.clear();
   }
 
   /** Frees cached activations (for a caller that abandons the run). */

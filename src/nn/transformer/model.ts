@@ -293,11 +293,15 @@ export class HookedTransformer extends Module {
           kv,
         };
         for (const block of this.blocks.items) {
-          // Without hooks, each block's intermediates are freed as soon as it is done (under a
-          // gradient tape tfjs keeps what backprop needs). Hooks may hold tensors from one block
-          // for a later one (ctx.store), so hooked runs free everything at the end instead.
+          // Each block's intermediates are freed as soon as it is done (under a gradient tape
+          // tfjs keeps what backprop needs); tensors a hook put in ctx.store are kept for later
+          // blocks until they leave the store or the pass ends.
           const input = resid;
-          resid = run.hasHooks ? block.forward(input, io) : tf.tidy(() => block.forward(input, io));
+          resid = tf.tidy(() => {
+            const out = block.forward(input, io);
+            run.keepStored();
+            return out;
+          });
         }
         const final = this.lnFinal.forward(resid, run, 'ln_final');
         const flat = tf.reshape(final, [batch * seq, d]);
@@ -309,6 +313,8 @@ export class HookedTransformer extends Module {
     } catch (e) {
       run.disposeCache();
       throw e;
+    } finally {
+      run.releaseStored();
     }
   }
 }
