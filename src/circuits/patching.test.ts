@@ -234,3 +234,27 @@ test('patching every edge out of a source node equals node patching', () => {
   });
   assert.throws(() => edges.graph.edgesFrom('A0.9'), /unknown source node "A0\.9" \(did you mean/);
 });
+
+test('patched passes and mask gradients free everything they allocate, for every graph shape', () => {
+  for (const attnOnly of [false, true]) {
+    for (const options of [{}, { separateQkv: false }, { seqLen: SEQ }, { level: 'node' as const }]) {
+      const pm = new PatchableModel(randomModel(attnOnly, 9), options);
+      const rng = new Rng(6);
+      const ds = tinyDataset(rng, 2, SEQ, pm.cfg.dVocab);
+      const tokens = ds.prompts.map((p) => p.clean);
+      const patch = pm.preparePatch(pm.sourceActivations(ds.prompts.map((p) => p.corrupt)));
+      const masks = pm.maskTensors(Float32Array.from({ length: pm.graph.edgeCount }, () => rng.float()));
+      const pass = () => {
+        pm.patchedForward(tokens, patch, masks).dispose();
+        tf.grads((...ms: Tensor[]) => tf.sum(pm.patchedForward(tokens, patch, ms)) as tf.Scalar)(masks).forEach((g) => g.dispose());
+      };
+      pass();
+      const before = tf.memory().numTensors;
+      pass();
+      assert.equal(tf.memory().numTensors, before, `${attnOnly ? 'attention-only' : 'with MLPs'} ${JSON.stringify(options)}`);
+      patch.dispose();
+      masks.forEach((m) => m.dispose());
+      pm.model.dispose();
+    }
+  }
+});

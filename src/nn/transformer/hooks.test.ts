@@ -242,3 +242,31 @@ test('rotary embeddings preserve norms and make scores depend only on relative p
   for (let i = 0; i < rotNorms.length; i++) assert.ok(Math.abs(rotNorms[i] - qNorms[i % 4]) < 1e-4);
   model.dispose();
 });
+
+test('ctx.store: a stored tensor outlives its block, is freed once replaced, and nothing outlives the pass', async () => {
+  await initBackend();
+  const model = new HookedTransformer(CFG, { seed: 3 });
+  const expected = model.runWithCache(TOKENS, { names: ['blocks.0.hook_resid_pre'] }).cache.get('blocks.0.hook_resid_pre')!;
+  let replaced: Tensor | null = null;
+  const read = (ctx: { store: Map<string, unknown> }) => ctx.store.get('x') as Tensor;
+  const logits = model.runWithHooks(TOKENS, {
+    fwd: {
+      'blocks.0.hook_resid_pre': (a, ctx) => void ctx.store.set('x', tf.mul(a, 1)),
+      'blocks.1.hook_resid_pre': (_a, ctx) => {
+        // Still alive one block later, then replaced: the old tensor is freed at this block's end.
+        assert.ok(relativeError(arr(read(ctx)), arr(expected)) < 1e-7);
+        replaced = read(ctx);
+        ctx.store.set('x', tf.add(replaced, 1));
+      },
+      'ln_final.hook_normalized': (_a, ctx) => {
+        assert.ok(replaced!.isDisposed);
+        assert.ok(!read(ctx).isDisposed);
+      },
+    },
+  });
+  logits.dispose();
+  expected.dispose();
+  const before = tf.memory().numTensors;
+  model.runWithHooks(TOKENS, { fwd: { 'blocks.0.hook_resid_pre': (a, ctx) => void ctx.store.set('x', tf.mul(a, 2)) } }).dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
