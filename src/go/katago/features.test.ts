@@ -159,7 +159,7 @@ test('the legality map computed with the features equals the rules engine\'s, fo
   for (const rules of ['tromp-taylor', 'japanese', 'chinese']) {
     const h = history(7, rules, 7, moves);
     assert.equal(h.game.isLegal(h.board.loc(4, 2), BLACK), false, 'the ko retake is illegal');
-    for (const pla of [BLACK, WHITE]) {
+    for (const pla of [BLACK, WHITE] as const) {
       const f = computeFeatures(h, pla);
       for (let y = 0; y < 7; y++) {
         for (let x = 0; x < 7; x++) {
