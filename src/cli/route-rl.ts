@@ -46,7 +46,7 @@ export function registerRouteRl(route: Command): void {
     .option('--updates <n>', 'learning updates per run (the oracle runs updates x oversight)', parsePositiveInt)
     .option('--envs <n>', 'environments stepped in parallel (default 512)', parsePositiveInt)
     .option('--rollout-steps <n>', 'steps per environment per update', parsePositiveInt)
-    .option('--hidden <n>', 'hidden width of trunk, experts and gate', parsePositiveInt)
+    .option('--hidden <n>', 'hidden width of the experts, the gate and the value network', parsePositiveInt)
     .option('--lr <x>', 'Adam learning rate', parsePositiveNumber)
     .option('--merge <dirs>', 'instead of training: combine the runs of these comma-separated run directories into one results.json and report in --out')
     .action(async ({ out, quick, oversight, merge, ...options }: RlOpts) => {

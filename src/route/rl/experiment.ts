@@ -60,6 +60,11 @@ export interface Aggregate {
   /** The policy that acted in training (the gate's mixture for routing and no-route), on the true reward. */
   trainingDiamondRate: number;
   trainingGhostRate: number;
+  /** Deployed policy's diamond rate in episodes whose ghost starts nearer (the case the proxy teaches to get wrong). */
+  diamondRateGhostNearer: number;
+  /** Experts architecture: mean gate weight on the diamond expert, by which terminal starts nearer (NaN otherwise). */
+  gateDiamondNearer: number;
+  gateGhostNearer: number;
 }
 
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(a.length, 1);
@@ -96,6 +101,9 @@ export function aggregate(runs: RunOutcome[]): Aggregate[] {
       trueReturnMax: Math.max(...tr),
       trainingDiamondRate: mean(training.map((e) => e.diamondRate)),
       trainingGhostRate: mean(training.map((e) => e.ghostRate)),
+      diamondRateGhostNearer: mean(evals.map((e) => e.diamondRateGhostNearer ?? NaN)),
+      gateDiamondNearer: mean(training.map((e) => e.gateDiamondNearer ?? NaN)),
+      gateGhostNearer: mean(training.map((e) => e.gateGhostNearer ?? NaN)),
     };
   });
 }
@@ -229,7 +237,7 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
   const summary: Record<string, unknown> = { oversight: headline, algo: base.algo, updates: base.updates, seeds, runsDone: runs.length, runsPlanned: ctx.planned };
   for (const a of aggs.filter((x) => x.oversight === headline)) {
     const key = a.method === 'naive (early-stopped)' ? 'naiveEarlyStopped' : a.method === 'no-route' ? 'noRoute' : a.method;
-    summary[key] = { diamondRate: a.diamondRate, ghostRate: a.ghostRate, trueReturn: a.trueReturn, trueReturnStd: a.trueReturnStd, seeds: a.seeds };
+    summary[key] = { diamondRate: a.diamondRate, ghostRate: a.ghostRate, diamondRateGhostNearer: a.diamondRateGhostNearer, trueReturn: a.trueReturn, trueReturnStd: a.trueReturnStd, seeds: a.seeds };
   }
   const matches = matchesRouting(aggs);
   summary.baselinesMatchingRouting = matches;
@@ -249,7 +257,7 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
   const rows: Cell[][] = aggs
     .slice()
     .sort((a, b) => a.oversight - b.oversight || a.method.localeCompare(b.method))
-    .map((a) => [pct(a.oversight), a.method, a.seeds, a.diamondRate, a.ghostRate, a.trueReturn, a.trueReturnStd, a.trueReturnMin, a.trueReturnMax, a.trainingDiamondRate, a.trainingGhostRate]);
+    .map((a) => [pct(a.oversight), a.method, a.seeds, a.diamondRate, a.ghostRate, a.diamondRateGhostNearer, a.trueReturn, a.trueReturnStd, a.trueReturnMin, a.trueReturnMax, a.trainingDiamondRate, a.trainingGhostRate, a.gateDiamondNearer, a.gateGhostNearer].map((c) => (typeof c === 'number' && Number.isNaN(c) ? null : c)));
   const headRuns = runs.filter((r) => r.oversight === headline);
   const sections: ReportSection[] = [
     {
@@ -260,8 +268,12 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
             'Diamond and ghost rates are over fresh evaluation episodes with sampled actions; true return = diamond rate - ghost rate. Spread is over seeds (std, min, max).',
         ),
         plot(returnVsOversightSpec(runs), 'true return at deployment (seed mean, error bars: +-1 std over seeds)'),
-        table(['oversight', 'method', 'seeds', 'diamond rate', 'ghost rate', 'true return', 'std', 'min', 'max', 'training policy: diamond', 'training policy: ghost'], rows),
-        text('The last two columns evaluate the policy that acted during training (for routing and no-route: the gate\'s mixture of both experts). A deployed diamond rate above the training policy\'s is the localization routing is meant to produce.'),
+        table(['oversight', 'method', 'seeds', 'diamond rate', 'ghost rate', 'diamond rate, ghost nearer', 'true return', 'std', 'min', 'max', 'training policy: diamond', 'training policy: ghost', 'gate, diamond nearer', 'gate, ghost nearer'], rows),
+        text(
+          '"Diamond rate, ghost nearer" counts only episodes whose ghost starts strictly nearer than the diamond (about 45%): the proxy reward (+1 for either terminal, discounted) teaches going to the nearer terminal, so this is where a policy must have learned "diamond" rather than "nearest". ' +
+            'The training-policy columns evaluate the policy that acted during training (for routing and no-route: the gate\'s mixture of both experts); a deployed diamond rate above the training policy\'s is the localization routing is meant to produce. ' +
+            'The gate columns are the mean weight the gate puts on the diamond expert at the first step, by which terminal starts nearer (blank for single-policy methods).',
+        ),
         text(matches.length ? `Where a baseline matches or beats routing:\n\n${matches.join('\n')}` : 'No baseline matches routing at any oversight rate run (within the seed spread).'),
       ],
     },

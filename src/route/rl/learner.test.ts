@@ -73,6 +73,33 @@ test('routing: an overseen-diamond batch gives the ghost expert exactly zero gra
   value.dispose();
 });
 
+test('unoverseen episodes reach each expert weighted by its gate share (features mixed before the shared head, as in the reference)', () => {
+  const rng = new Rng(9);
+  const policy = new ExpertsPolicy({ observationSize: OBS, hidden: 16, rng });
+  const value = new ValueNet({ observationSize: OBS, hidden: 16, rng });
+  // Identical experts and a constant gate g = 0.25: the ghost expert's gradient must be (1 - g) / g = 3 times the diamond expert's.
+  const state = policy.stateDict();
+  const g = 0.25;
+  const patched: Record<string, tf.Tensor> = { ...state };
+  for (const [k, t] of Object.entries(state)) if (k.startsWith('ghostExpert.')) patched[k] = state[k.replace('ghostExpert.', 'diamondExpert.')];
+  patched['gate.layers.1.weight'] = tf.zerosLike(state['gate.layers.1.weight']);
+  patched['gate.layers.1.bias'] = tf.fill(state['gate.layers.1.bias'].shape, Math.log(g / (1 - g)));
+  policy.loadStateDict(patched);
+  const b = labelledBatch(64, Outcome.diamond, 0, true, rng);
+  const { grads } = reinforceLossAndGrads(policy, value, b, { ...coefs, gate: 0 });
+  for (const p of ['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']) {
+    const d = grads[`policy.diamondExpert.${p}`].dataSync();
+    const h = grads[`policy.ghostExpert.${p}`].dataSync();
+    let worst = 0;
+    for (let i = 0; i < d.length; i++) worst = Math.max(worst, Math.abs(h[i] - 3 * d[i]));
+    assert.ok(worst < 1e-6 + 1e-4 * maxAbs(grads[`policy.ghostExpert.${p}`]), `${p}: ghost gradient is not 3x the diamond gradient (worst diff ${worst})`);
+    assert.ok(maxAbs(grads[`policy.diamondExpert.${p}`]) > 1e-7, `${p}: diamond expert must get gradient`);
+  }
+  disposeGrads(grads);
+  policy.dispose();
+  value.dispose();
+});
+
 test('REINFORCE gradient: head bias gradient equals -(1/B) sum adv * (onehot - p), advantage = return - value', () => {
   const rng = new Rng(5);
   const policy = new SinglePolicy({ observationSize: OBS, hidden: 8, rng });
