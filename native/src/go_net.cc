@@ -1,4 +1,4 @@
-// A KataGo network forward pass in one native call (src/go/katago/native-network.ts builds the
+// A KataGo network forward pass in one native call (src/go/katago/native-program.ts builds the
 // program). The network is a short program over "slots": spatial slots hold [N, H, W, C] (NHWC)
 // and vector slots [N, C]; slot 0 is the spatial input and slot 1 the global input. Ops:
 //   conv     out (=|+=) act(conv(in) + bias[c] + vec[n, c])   (KHxKW 'same', stride 1)
@@ -7,9 +7,12 @@
 //            value head, [mean, mean*(sqrt(HW)-14)/10, mean*((sqrt(HW)-14)^2/100 - 0.1)]
 //   matmul   out (=|+=) act(in @ W + bias)
 // Batch norms are folded into the convolutions by the caller. 3x3 convolutions use Winograd
-// F(4x4, 3x3) (36 products of [tiles x Cin] x [Cin x Cout], 4x fewer multiplies than direct),
-// with filters transformed once when the network is created; other kernels use im2col + sgemm.
-// The whole board is the tensor (no padding mask).
+// F(4x4, 3x3) (go_winograd.cc; 36 products of [tiles x Cin] x [Cin x Cout], 2.25 multiplies per
+// output against 9), with filters transformed once when the network is created; a wide kernel on a
+// sparse input (the input features) scatters its nonzeros; other kernels use im2col + sgemm.
+// The whole board is the tensor (no padding mask). A pass runs either on the calling thread with
+// the addon's pool (goNetForward) or single-threaded on a libuv worker (goNetForwardAsync), so
+// several passes can run at once; each pass has its own slot buffers, and the results are the same.
 #include <napi.h>
 
 #include <algorithm>
