@@ -68,3 +68,21 @@ test('evaluator: probabilities, colour swap mirrors, cache is exact and LRU', { 
     network.dispose();
   }
 });
+
+test('evaluator: concurrent requests (worker-thread passes, several at once) give exactly the synchronous evaluations', { skip }, async () => {
+  await initBackend();
+  const network = new KataGoNetwork(loadKataGoModel(MODEL));
+  try {
+    const ev = new KataGoEvaluator(network, { cacheEntries: 8 });
+    const requests = [
+      [{ history: position([[BLACK, 'D4'], [WHITE, 'C3']]), symmetry: 1 }],
+      [{ history: position([[BLACK, 'C5']]), symmetry: 6 }, { history: position([[BLACK, 'E2'], [WHITE, 'B6']]), symmetry: 3 }],
+      [{ history: position([[BLACK, 'D4'], [WHITE, 'C3']]), symmetry: 1 }],
+    ];
+    const concurrent = await Promise.all(requests.map((r) => ev.evaluate(r, { concurrent: true })));
+    const fresh = new KataGoEvaluator(network);
+    requests.forEach((r, i) => assert.deepEqual(concurrent[i], fresh.evaluateSync(r), `request ${i}`));
+  } finally {
+    network.dispose();
+  }
+});

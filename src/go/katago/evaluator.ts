@@ -46,7 +46,8 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /**
    * More evaluations will be requested before this one is awaited (a search with several leaves in
-   * flight): run it beside them, one core each, rather than across all cores.
+   * flight): run it beside them, one core each, rather than across all cores. The positions must not
+   * change until it resolves.
    */
   concurrent?: boolean;
 }
