@@ -60,14 +60,50 @@ void input_tiles(const float* x, int64_t H, int64_t W, int64_t C, int64_t TH, in
   }
 }
 
+// Four output pixels of one row from the rows a0..a5 of A^T m: (A^T m A) + bs, activation (0 or 1),
+// stored or accumulated. Inlined into output_tiles' clones.
+template <int ACT, bool ACC>
+__attribute__((always_inline)) inline void store_row4(const float* a0, const float* a1, const float* a2, const float* a3, const float* a4,
+                                                       const float* a5, const float* bs, float* y0, int64_t O) {
+  float *y1 = y0 + O, *y2 = y1 + O, *y3 = y2 + O;
+#pragma GCC ivdep
+  for (int64_t o = 0; o < O; ++o) {
+    const float a = a1[o] + a2[o], b = a1[o] - a2[o], c = a3[o] + a4[o], d = a3[o] - a4[o];
+    float v0 = a0[o] + a + c + bs[o], v1 = b + 2.f * d + bs[o], v2 = a + 4.f * c + bs[o], v3 = b + 8.f * d + a5[o] + bs[o];
+    if (ACT == 1) {
+      v0 = v0 > 0.f ? v0 : 0.f;
+      v1 = v1 > 0.f ? v1 : 0.f;
+      v2 = v2 > 0.f ? v2 : 0.f;
+      v3 = v3 > 0.f ? v3 : 0.f;
+    }
+    if (ACC) {
+      y0[o] += v0;
+      y1[o] += v1;
+      y2[o] += v2;
+      y3[o] += v3;
+    } else {
+      y0[o] = v0;
+      y1[o] = v1;
+      y2[o] = v2;
+      y3[o] = v3;
+    }
+  }
+}
+
 // Y = A^T m A for the tiles p in [p0, p1) from M[k * mstride + (p - p0) * O + o], written to y
-// (clipped at the bottom and right edges) through the epilogue.
+// (clipped at the bottom and right edges) through the epilogue. Scratch: t (24 * O), row (4 * O),
+// bs (O: bias + the image's vector bias).
 __attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
 void output_tiles(const float* M, int64_t mstride, int64_t p0, int64_t p1, float* y, int64_t H, int64_t W, int64_t O, int64_t TH,
-                  int64_t TW, const WinogradEpilogue& e, float* t, float* row) {
+                  int64_t TW, const WinogradEpilogue& e, float* t, float* row, float* bs) {
+  int64_t bs_image = -1;
   for (int64_t p = p0; p < p1; ++p) {
     const int64_t tw = p % TW, th = (p / TW) % TH, n = p / (TW * TH);
     const int64_t oh = 4 * th, ow = 4 * tw;
+    if (n != bs_image) {
+      for (int64_t o = 0; o < O; ++o) bs[o] = (e.bias ? e.bias[o] : 0.f) + (e.vec ? e.vec[n * O + o] : 0.f);
+      bs_image = n;
+    }
     const float* m = M + (p - p0) * O;
     for (int s = 0; s < 6; ++s) {  // t = A^T m: rows i*6+s, i < 4
       const float *q0 = m + s * mstride, *q1 = q0 + 6 * mstride, *q2 = q1 + 6 * mstride, *q3 = q2 + 6 * mstride, *q4 = q3 + 6 * mstride,
@@ -82,11 +118,20 @@ void output_tiles(const float* M, int64_t mstride, int64_t p0, int64_t p1, float
         t3[o] = b + 8.f * d + q5[o];
       }
     }
-    const float* vec = e.vec ? e.vec + n * O : nullptr;
     for (int i = 0; i < 4 && oh + i < H; ++i) {
       const float *a0 = t + (i * 6) * O, *a1 = a0 + O, *a2 = a1 + O, *a3 = a2 + O, *a4 = a3 + O, *a5 = a4 + O;
       float* y0 = y + ((n * H + oh + i) * W + ow) * O;
       const int64_t cols = std::min<int64_t>(4, W - ow);
+      if (cols == 4 && (e.act == 0 || e.act == 1)) {
+        if (e.act == 1) {
+          if (e.accumulate) store_row4<1, true>(a0, a1, a2, a3, a4, a5, bs, y0, O);
+          else store_row4<1, false>(a0, a1, a2, a3, a4, a5, bs, y0, O);
+        } else {
+          if (e.accumulate) store_row4<0, true>(a0, a1, a2, a3, a4, a5, bs, y0, O);
+          else store_row4<0, false>(a0, a1, a2, a3, a4, a5, bs, y0, O);
+        }
+        continue;
+      }
       float *r0 = row, *r1 = row + O, *r2 = r1 + O, *r3 = r2 + O;
 #pragma GCC ivdep
       for (int64_t o = 0; o < O; ++o) {
@@ -96,7 +141,7 @@ void output_tiles(const float* M, int64_t mstride, int64_t p0, int64_t p1, float
         r2[o] = a + 4.f * c;
         r3[o] = b + 8.f * d + a5[o];
       }
-      for (int64_t j = 0; j < cols; ++j) go_epilogue_row(row + j * O, y0 + j * O, O, e.bias, vec, e.act, e.accumulate);
+      for (int64_t j = 0; j < cols; ++j) go_epilogue_row(row + j * O, y0 + j * O, O, bs, nullptr, e.act, e.accumulate);
     }
   }
 }
@@ -187,10 +232,10 @@ void go_winograd_f4_conv3x3(const float* x, const float* U, float* y, int64_t N,
         V.resize(static_cast<size_t>(36 * nt * C));
         M.resize(static_cast<size_t>(36 * nt * O));
         tmp.resize(static_cast<size_t>(36 * std::max(C, O)));
-        row.resize(static_cast<size_t>(4 * O));
+        row.resize(static_cast<size_t>(5 * O));
         input_tiles(x, H, W, C, TH, TW, p0, p1, V.data(), nt * C, z.data(), tmp.data());
         products(V.data(), nt * C, U, M.data(), nt * O, nt, C, O, 0, 36);
-        output_tiles(M.data(), nt * O, p0, p1, y, H, W, O, TH, TW, e, tmp.data(), row.data());
+        output_tiles(M.data(), nt * O, p0, p1, y, H, W, O, TH, TW, e, tmp.data(), row.data(), row.data() + 4 * O);
       }
     });
     return;
@@ -211,8 +256,9 @@ void go_winograd_f4_conv3x3(const float* x, const float* U, float* y, int64_t N,
   go_parallel_for(static_cast<size_t>(T), 4, [&](size_t p0, size_t p1) {
     thread_local std::vector<float> tmp, row;
     tmp.resize(static_cast<size_t>(24 * O));
-    row.resize(static_cast<size_t>(4 * O));
-    output_tiles(Md + p0 * O, T * O, static_cast<int64_t>(p0), static_cast<int64_t>(p1), y, H, W, O, TH, TW, e, tmp.data(), row.data());
+    row.resize(static_cast<size_t>(5 * O));
+    output_tiles(Md + p0 * O, T * O, static_cast<int64_t>(p0), static_cast<int64_t>(p1), y, H, W, O, TH, TW, e, tmp.data(), row.data(),
+                 row.data() + 4 * O);
   });
 }
 
