@@ -11,7 +11,7 @@ import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
 import type { Ablation } from './ablations.js';
 import { lastPosition, type Metric } from './metrics.js';
-import type { PatchableModel, PatchValues, Tokens } from './patchable-model.js';
+import type { LayerStart, PatchableModel, PatchValues, Tokens } from './patchable-model.js';
 import { batches, type CircuitDataset, type Prompt } from './tasks/dataset.js';
 
 export type Direction = 'ablate' | 'restore';
@@ -92,6 +92,33 @@ export function evaluateMask(pm: PatchableModel, prepared: readonly PreparedBatc
     }
   } finally {
     masks.forEach((m) => m.dispose());
+  }
+  return out;
+}
+
+/**
+ * Per-prompt metric values for each of several masks (edge graph), all masks evaluated in one
+ * pass per batch: the batch runs once per mask. With `starts` (one per batch, from
+ * UnpatchedPrefix.startAt), passes begin at that layer, reusing the unpatched run before it.
+ */
+export function evaluateMasks(pm: PatchableModel, prepared: readonly PreparedBatch[], masks: readonly Float32Array[], metric: Metric, starts?: readonly LayerStart[]): number[][] {
+  const K = masks.length;
+  const out = masks.map(() => [] as number[]);
+  const tensors = pm.variantMaskTensors(masks);
+  try {
+    for (const [i, b] of prepared.entries()) {
+      const values = tf.tidy(() => {
+        const logits = lastPosition(pm.patchedForwardVariants(b.base, b.patch, tensors, starts?.[i]));
+        const prompts = Array.from({ length: K }, () => b.prompts).flat();
+        return metric.fn({ logits, clean: tf.tile(b.clean, [K, 1]), corrupt: tf.tile(b.corrupt, [K, 1]), prompts });
+      });
+      const v = values.dataSync() as Float32Array;
+      values.dispose();
+      const n = b.prompts.length;
+      for (let k = 0; k < K; k++) out[k].push(...v.subarray(k * n, (k + 1) * n));
+    }
+  } finally {
+    tensors.forEach((m) => m.dispose());
   }
   return out;
 }

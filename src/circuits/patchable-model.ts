@@ -75,6 +75,17 @@ export class PatchableModel {
     return this.graph.groups.map((g) => tf.tensor(flat.subarray(g.offset, g.offset + g.size), g.shape));
   }
 
+  /** Mask tensors [K, ...group shape] for patchedForwardVariants from K flat masks over all edges. */
+  variantMaskTensors(flats: readonly Float32Array[]): Tensor[] {
+    const bad = flats.findIndex((f) => f.length !== this.graph.edgeCount);
+    if (bad >= 0) throw new Error(`mask ${bad} has ${flats[bad].length} entries, the graph has ${this.graph.edgeCount} edges`);
+    return this.graph.groups.map((g) => {
+      const data = new Float32Array(flats.length * g.size);
+      flats.forEach((f, k) => data.set(f.subarray(g.offset, g.offset + g.size), k * g.size));
+      return tf.tensor(data, [flats.length, ...g.shape]);
+    });
+  }
+
   /** Flat values over all edges from per-group tensors (e.g. mask gradients). */
   flatten(perGroup: readonly Tensor[]): Float32Array {
     const out = new Float32Array(this.graph.edgeCount);
@@ -119,24 +130,97 @@ export class PatchableModel {
    * maskTensors). Differentiable with respect to `masks`.
    */
   patchedForward(tokens: Tokens, patch: Tensor | PatchValues, masks: readonly Tensor[]): Tensor {
+    return this.patchedRun(tokens, patch, masks, null);
+  }
+
+  /**
+   * K edge sets in one pass (edge graph only): each mask tensor is [K, ...group shape], and the
+   * prompts run once per set, variant-major, giving logits [K * batch, pos, vocab]. Used to
+   * evaluate several candidate circuits at once (ACDC).
+   */
+  patchedForwardVariants(tokens: Tokens, patch: Tensor | PatchValues, masks: readonly Tensor[], start?: LayerStart): Tensor {
+    if (this.graph.level !== 'edge') throw new Error('patchedForwardVariants needs the edge graph');
+    const K = masks[0]?.shape[0];
+    if (!K) throw new Error('patchedForwardVariants: the masks need a leading variant axis of size >= 1');
+    return this.patchedRun(tokens, patch, masks, K, start ?? null);
+  }
+
+  /**
+   * What a patched pass that starts at a later layer reuses from the unpatched run on `tokens`:
+   * each block's input residual stream and the source differences (patch - current). Valid for
+   * edge sets that patch no edge into an earlier layer (see startAt); the caller disposes it.
+   */
+  unpatchedPrefix(tokens: Tokens, patch: PatchValues): UnpatchedPrefix {
+    if (this.graph.level !== 'edge') throw new Error('unpatchedPrefix needs the edge graph');
+    const names = Array.from({ length: this.cfg.nLayers }, (_, L) => `blocks.${L}.hook_resid_pre`);
+    const { logits, cache } = this.model.runWithCache(tokens, { names: [...new Set([...names, ...this.sourceHooks()])] });
+    logits.dispose();
+    try {
+      const current = tf.tidy(() => {
+        const parts = this.sourceHooks().map((n) => {
+          const a = cache.get(n)!;
+          return a.rank === 4 ? tf.transpose(a, [2, 0, 1, 3]) : tf.expandDims(a, 0);
+        });
+        return tf.concat(parts, 0);
+      });
+      const currentBlocks = this.preparePatch(current);
+      current.dispose();
+      const residPre = names.map((n) => tf.keep(tf.clone(cache.get(n)!)));
+      return new UnpatchedPrefix(this, residPre, patch, currentBlocks);
+    } finally {
+      for (const t of cache.values()) t.dispose();
+    }
+  }
+
+  private patchedRun(tokens: Tokens, patch: Tensor | PatchValues, masks: readonly Tensor[], variants: number | null, start: LayerStart | null = null): Tensor {
     const values = patch instanceof PatchValues ? patch : this.preparePatch(patch);
+    let tiled: PatchValues | null = null;
     try {
       const batch = tokens.length;
       const seq = tokens[0]?.length ?? 0;
       if (values.batch !== batch || values.seq !== seq) throw new Error(`patch activations are for batch ${values.batch} x ${values.seq} positions, the tokens are ${batch} x ${seq}`);
       if (masks.length !== this.graph.groups.length) throw new Error(`expected ${this.graph.groups.length} mask tensors, got ${masks.length}`);
       masks.forEach((m, i) => {
-        if (!tf.util.arraysEqual(m.shape, this.graph.groups[i].shape)) throw new Error(`mask ${i} (${this.graph.groups[i].hook}) has shape [${m.shape.join(', ')}], expected [${this.graph.groups[i].shape.join(', ')}]`);
+        const shape = variants === null ? this.graph.groups[i].shape : [variants, ...this.graph.groups[i].shape];
+        if (!tf.util.arraysEqual(m.shape, shape)) throw new Error(`mask ${i} (${this.graph.groups[i].hook}) has shape [${m.shape.join(', ')}], expected [${shape.join(', ')}]`);
       });
       if (this.graph.seqLen !== null && seq !== this.graph.seqLen) throw new Error(`the graph has per-position edges for ${this.graph.seqLen} positions, the prompts have ${seq}`);
-      const fwd = this.graph.level === 'edge' ? this.edgeHooks(values, masks) : this.nodeHooks(values, masks);
-      return this.model.runWithHooks(tokens, { fwd });
+      if (variants === null) {
+        const fwd = this.graph.level === 'edge' ? this.edgeHooks(values, masks, 1) : this.nodeHooks(values, masks);
+        return this.model.runWithHooks(tokens, { fwd });
+      }
+      tiled = new PatchValues(values.blocks.map((t) => tf.tile(t, [variants, 1, 1])), batch * variants, seq);
+      if (start) {
+        this.checkStart(start, masks, batch, seq);
+        return tf.tidy(() => {
+          const differences = tf.tile(start.differences, [variants, 1, 1]);
+          const fwd = this.edgeHooks(tiled!, masks, variants, { layer: start.layer, differences });
+          return this.model.runFromLayer(start.layer, tf.tile(start.residPre, [variants, 1, 1]), { hooks: { fwd } }).logits;
+        });
+      }
+      const all: Tokens = Array.from({ length: variants }, () => tokens).flat();
+      return this.model.runWithHooks(all, { fwd: this.edgeHooks(tiled, masks, variants) });
     } finally {
+      tiled?.dispose();
       if (values !== patch) values.dispose();
     }
   }
 
-  private edgeHooks(P: PatchValues, masks: readonly Tensor[]): Record<string, ForwardHook> {
+  /** A start must match the prompts, and no edge into a layer before it may be patched. */
+  private checkStart(start: LayerStart, masks: readonly Tensor[], batch: number, seq: number): void {
+    if (start.residPre.shape[0] !== batch || start.residPre.shape[1] !== seq) throw new Error(`the layer start is for batch ${start.residPre.shape[0]} x ${start.residPre.shape[1]} positions, the tokens are ${batch} x ${seq}`);
+    const earlier = this.graph.groups.map((g, i) => ({ g, i })).filter(({ g }) => layerOfGroup(g.hook) < start.layer);
+    if (!earlier.length) return;
+    const patchedBefore = tf.tidy(() => tf.addN(earlier.map(({ i }) => tf.sum(tf.abs(masks[i])))).dataSync()[0]);
+    if (patchedBefore !== 0) throw new Error(`a pass starting at layer ${start.layer} cannot patch edges into earlier layers (their masks are not all zero)`);
+  }
+
+  /**
+   * Hooks of an edge-patched pass; with `variants` K > 1, masks are [K, ...] and P's batch is K x
+   * the prompts. With `start`, the pass begins at start.layer with the differences of every
+   * earlier source already stacked.
+   */
+  private edgeHooks(P: PatchValues, masks: readonly Tensor[], variants: number, start?: { layer: number; differences: Tensor }): Record<string, ForwardHook> {
     // Source differences are kept position-major, [b*p, sources, d], the layout in which head
     // results arrive ([b, p, h, d]) and destinations want their inputs, so no transposes per layer.
     // One concatenation per block. Each block's attention does ONE product over every source
@@ -150,7 +234,8 @@ export class PatchableModel {
     const STACKED = 'circuits.sourceDifferences';
     const stackedIn = (ctx: HookContext) => ctx.store.get(STACKED) as Tensor;
     let block: Tensor[] = []; // differences of the current block's sources so far
-    let next = 0;
+    const first = start?.layer ?? 0;
+    let next = first === 0 ? 0 : 1 + first * (this.cfg.attnOnly ? 1 : 2); // P.blocks index of the next source block
     const addSource = (cur: Tensor, count: number) => {
       block.push(tf.sub(P.blocks[next++], tf.reshape(cur, [bp, count, d])));
     };
@@ -160,24 +245,42 @@ export class PatchableModel {
       block = [];
     };
     const perPos = this.graph.seqLen !== null;
-    // delta [b, p, cols, d] = sum_s mask[(pos,) s, col] * diff[b, p, s, d]: one batched product.
-    // (The mask is broadcast explicitly: tfjs's matMul gradient does not reduce broadcast batch dims.)
+    // delta [b, p, cols, d] = sum_s mask[(variant,) (pos,) s, col] * diff[b, p, s, d]: one batched
+    // product, each variant's mask applying to its own b / variants prompts. (The mask is broadcast
+    // explicitly: tfjs's matMul gradient does not reduce broadcast batch dims.)
+    const K = variants;
+    const b0 = b / K;
     const product = (mask: Tensor, D: Tensor): Tensor => {
       const s = D.shape[1] as number;
       const cols = mask.shape[mask.rank - 1] as number;
-      if (!perPos) return tf.reshape(tf.matMul(tf.broadcastTo(tf.reshape(mask, [1, s, cols]), [bp, s, cols]), D, true, false), [b, p, cols, d]);
-      const M = tf.broadcastTo(tf.reshape(mask, [1, p, s, cols]), [b, p, s, cols]);
+      // Broadcast as rank 3 (tfjs has no tile gradient above rank 4).
+      if (!perPos) {
+        const M = tf.reshape(tf.broadcastTo(tf.reshape(mask, [K, 1, s * cols]), [K, b0 * p, s * cols]), [bp, s, cols]);
+        return tf.reshape(tf.matMul(M, D, true, false), [b, p, cols, d]);
+      }
+      const M = tf.reshape(tf.broadcastTo(tf.reshape(mask, [K, 1, p * s * cols]), [K, b0, p * s * cols]), [b, p, s, cols]);
       return tf.matMul(M, tf.reshape(D, [b, p, s, d]), true, false);
     };
-    /** Rows [from, from + n) of a mask, on its source axis. */
-    const rows = (mask: Tensor, from: number, n: number) => (perPos ? tf.slice(mask, [0, from, 0], [-1, n, -1]) : tf.slice(mask, [from, 0], [n, -1]));
-    const fwd: Record<string, ForwardHook> = {};
-    fwd['blocks.0.hook_resid_pre'] = (a, ctx) => {
-      addSource(a, 1);
-      closeBlock(ctx);
+    /** Rows [from, from + n) of a mask, on its source axis (the second last). */
+    const rows = (mask: Tensor, from: number, n: number) => {
+      const begin = mask.shape.map(() => 0);
+      const size = mask.shape.map(() => -1);
+      begin[mask.rank - 2] = from;
+      size[mask.rank - 2] = n;
+      return tf.slice(mask, begin, size);
     };
-    let g = 0;
-    for (let L = 0; L < nLayers; L++) {
+    const fwd: Record<string, ForwardHook> = {};
+    if (start) {
+      // A clone: the store frees what it holds once replaced, and the caller owns `differences`.
+      fwd[`blocks.${first}.hook_resid_pre`] = (_a, ctx) => void ctx.store.set(STACKED, tf.clone(start.differences));
+    } else {
+      fwd['blocks.0.hook_resid_pre'] = (a, ctx) => {
+        addSource(a, 1);
+        closeBlock(ctx);
+      };
+    }
+    let g = this.graph.groups.findIndex((grp) => layerOfGroup(grp.hook) >= first);
+    for (let L = first; L < nLayers; L++) {
       const attnMask = masks[g++];
       const mlpMask = this.cfg.attnOnly ? null : masks[g++];
       const attnCols = attnMask.shape[attnMask.rank - 1] as number;
@@ -245,6 +348,47 @@ export class PatchableModel {
       if (!this.cfg.attnOnly) replace(`blocks.${L}.hook_mlp_out`, 1);
     }
     return fwd;
+  }
+}
+
+/** Block index of a mask group's hook ("blocks.3.hook_mlp_in" -> 3). */
+function layerOfGroup(hook: string): number {
+  return Number(/^blocks\.(\d+)\./.exec(hook)![1]);
+}
+
+/** Where a patched pass starts: a layer, its input residual stream, the earlier sources' differences. */
+export interface LayerStart {
+  layer: number;
+  /** blocks.{layer}.hook_resid_pre of the unpatched run [batch, pos, d]. */
+  residPre: Tensor;
+  /** Patch minus current activations of every source before `layer`, [batch * pos, sources, d]. */
+  differences: Tensor;
+}
+
+/** The unpatched run's activations that passes starting at a later layer reuse (see PatchableModel.unpatchedPrefix). */
+export class UnpatchedPrefix {
+  private readonly starts = new Map<number, LayerStart>();
+
+  constructor(private readonly pm: PatchableModel, private readonly residPre: Tensor[], private readonly patch: PatchValues, private readonly current: PatchValues) {}
+
+  /** The start at `layer` (1 .. nLayers - 1), computed once and kept until dispose. */
+  startAt(layer: number): LayerStart {
+    const { nLayers, attnOnly } = this.pm.cfg;
+    if (!Number.isInteger(layer) || layer < 1 || layer >= nLayers) throw new Error(`startAt: layer must be an integer in [1, ${nLayers - 1}], got ${layer}`);
+    let s = this.starts.get(layer);
+    if (!s) {
+      const blocks = 1 + layer * (attnOnly ? 1 : 2);
+      const differences = tf.tidy(() => tf.concat(this.patch.blocks.slice(0, blocks).map((P, i) => tf.sub(P, this.current.blocks[i])), 1));
+      s = { layer, residPre: this.residPre[layer], differences: tf.keep(differences) };
+      this.starts.set(layer, s);
+    }
+    return s;
+  }
+
+  dispose(): void {
+    this.residPre.forEach((t) => t.dispose());
+    this.current.dispose();
+    for (const s of this.starts.values()) s.differences.dispose();
   }
 }
 

@@ -1,7 +1,8 @@
 // One-pass patching against a hand-written recomputation of the model: every destination input
 // rebuilt as the sum of its sources' outputs, each taken from the patch activations when its edge
 // is patched, else from this recomputation (plus the attention/MLP biases). Also: every ablation
-// type, per-position edges, node patching, mask gradients vs finite differences.
+// type, per-position edges, node patching, mask gradients vs finite differences; several edge
+// sets in one pass vs one pass each, and ACDC's batched candidates vs one at a time.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../engine/tfjs.js';
@@ -13,6 +14,9 @@ import { PatchableModel } from './patchable-model.js';
 import type { GraphOptions } from './graph.js';
 import { ABLATION_NAMES, makeAblation } from './ablations.js';
 import type { CircuitDataset } from './tasks/dataset.js';
+import { acdc } from './algorithms/acdc.js';
+import { disposeBatches, evaluateMask, evaluateMasks, prepareBatches } from './evaluate.js';
+import { metricByName } from './metrics.js';
 
 before(async () => {
   await initBackend();
@@ -256,5 +260,82 @@ test('patched passes and mask gradients free everything they allocate, for every
       masks.forEach((m) => m.dispose());
       pm.model.dispose();
     }
+  }
+});
+
+test('K edge sets in one pass equal K separate passes (edges, attention-only, whole input, per position)', () => {
+  for (const [attnOnly, options] of [[false, {}], [true, {}], [false, { separateQkv: false }], [false, { seqLen: SEQ }]] as const) {
+    const pm = new PatchableModel(randomModel(attnOnly, 10), options);
+    const rng = new Rng(7);
+    const ds = tinyDataset(rng, 3, SEQ, pm.cfg.dVocab);
+    const tokens = ds.prompts.map((p) => p.clean);
+    tf.tidy(() => {
+      const patch = pm.sourceActivations(ds.prompts.map((p) => p.corrupt));
+      const flats = [0.2, 0.5, 0.9].map((p) => randomMask(pm.graph.edgeCount, rng, p));
+      const together = pm.patchedForwardVariants(tokens, patch, pm.variantMaskTensors(flats));
+      flats.forEach((flat, k) => {
+        const alone = pm.patchedForward(tokens, patch, pm.maskTensors(flat));
+        const part = tf.slice(together, [k * tokens.length, 0, 0], [tokens.length, -1, -1]);
+        assert.ok(maxAbsDiff(part, alone) < 1e-4, `${JSON.stringify(options)} variant ${k}`);
+      });
+    });
+    assert.throws(() => pm.patchedForwardVariants(tokens, pm.sourceActivations(tokens), pm.maskTensors(new Float32Array(pm.graph.edgeCount))), /has shape .* expected \[\d+, /);
+    pm.model.dispose();
+  }
+});
+
+test('ACDC measuring several candidates per pass makes the one-at-a-time decisions', () => {
+  const pm = new PatchableModel(randomModel(false, 11));
+  const rng = new Rng(8);
+  const ds = tinyDataset(rng, 4, SEQ, pm.cfg.dVocab);
+  const ablation = makeAblation('resample', pm, ds);
+  const metric = metricByName('kl-clean');
+  const prepared = prepareBatches(pm, ds, ablation, 'ablate', 4);
+  const masks = [0.3, 0.7].map((p) => randomMask(pm.graph.edgeCount, rng, p));
+  evaluateMasks(pm, prepared, masks, metric).forEach((values, k) => {
+    evaluateMask(pm, prepared, masks[k], metric).forEach((v, i) => assert.ok(Math.abs(v - values[i]) < 1e-5, `mask ${k} prompt ${i}`));
+  });
+  disposeBatches(prepared);
+  const one = acdc(pm, ds, ablation, metric, { threshold: 0.002, candidates: 1 });
+  const kept = one.filter((x) => x > 0).length;
+  assert.ok(kept > 2 && kept < pm.graph.edgeCount - 2, `threshold exercises both decisions (${kept} of ${pm.graph.edgeCount} kept)`);
+  for (const candidates of [4, 64]) {
+    const batched = acdc(pm, ds, ablation, metric, { threshold: 0.002, candidates });
+    one.forEach((x, i) => assert.ok((x > 0) === (batched[i] > 0) && Math.abs(x - batched[i]) < 1e-5, `${candidates} per pass, edge ${pm.graph.edges[i].name}: ${batched[i]} vs ${x}`));
+  }
+  ablation.dispose();
+  pm.model.dispose();
+});
+
+test('passes starting at a later layer from the unpatched prefix equal full passes', () => {
+  for (const attnOnly of [false, true]) {
+    const model = new HookedTransformer({ nLayers: 3, dModel: 12, nHeads: 2, dVocab: 9, nCtx: 8, dMlp: 16, actFn: 'relu', attnOnly }, { seed: 12 });
+    const pm = new PatchableModel(model);
+    const rng = new Rng(9);
+    const ds = tinyDataset(rng, 3, SEQ, pm.cfg.dVocab);
+    const tokens = ds.prompts.map((p) => p.clean);
+    const patch = pm.preparePatch(pm.sourceActivations(ds.prompts.map((p) => p.corrupt)));
+    const prefix = pm.unpatchedPrefix(tokens, patch);
+    for (const layer of [1, 2]) {
+      // Random masks on the groups of this layer and later only.
+      const flats = [0.3, 0.8].map((q) => {
+        const m = randomMask(pm.graph.edgeCount, rng, q);
+        pm.graph.edges.forEach((e) => {
+          if (e.dest!.layer < layer) m[e.index] = 0;
+        });
+        return m;
+      });
+      tf.tidy(() => {
+        const masks = pm.variantMaskTensors(flats);
+        const full = pm.patchedForwardVariants(tokens, patch, masks);
+        const fromLayer = pm.patchedForwardVariants(tokens, patch, masks, prefix.startAt(layer));
+        assert.ok(maxAbsDiff(full, fromLayer) < 1e-4, `${attnOnly ? 'attention-only' : 'with MLPs'}, from layer ${layer}`);
+      });
+    }
+    const early = pm.graph.maskOf([0]);
+    assert.throws(() => pm.patchedForwardVariants(tokens, patch, pm.variantMaskTensors([early]), prefix.startAt(2)), /cannot patch edges into earlier layers/);
+    prefix.dispose();
+    patch.dispose();
+    model.dispose();
   }
 });

@@ -2,9 +2,30 @@
 // each block's MLP and attention from the last block down) and patch each incoming edge in turn;
 // keep it patched (out of the circuit) when the metric moves towards worse by less than the
 // threshold. Scores: the measured change for edges kept in the circuit, 0 for removed edges.
-import { disposeBatches, evaluateMask, prepareBatches } from '../evaluate.js';
+//
+// Candidates are evaluated several at a time, speculatively: candidate j of a pass is measured
+// with candidates 0..j-1 of the same pass patched too, which is what the sequential algorithm
+// measures whenever those were all removed (most edges are). When one is kept instead, the
+// measurements after it are discarded and re-done in the next pass, so the decisions are the
+// sequential algorithm's.
+//
+// Every edge patched so far enters the current destination or a later one, so the model before
+// the current destination's layer computes exactly the unpatched run: passes start at that layer
+// from the unpatched run's residual stream and source activations (computed once per batch).
+import { disposeBatches, evaluateMasks, prepareBatches } from '../evaluate.js';
 import { meanOf } from '../metrics.js';
+import type { PatchableModel, UnpatchedPrefix } from '../patchable-model.js';
 import type { DiscoveryAlgorithm } from './types.js';
+
+/** Bytes of stacked source differences one pass may hold when the candidate count is automatic. */
+const CANDIDATE_MEMORY_BYTES = 256 * 2 ** 20;
+const MAX_AUTO_CANDIDATES = 16;
+
+/** Candidates per pass: as many as fit the memory budget for the batch's stacked source differences, 1 to 16. */
+export function acdcCandidatesPerPass(pm: PatchableModel, batchTokens: number): number {
+  const perVariant = batchTokens * pm.graph.sources.length * pm.cfg.dModel * 4;
+  return Math.max(1, Math.min(MAX_AUTO_CANDIDATES, Math.floor(CANDIDATE_MEMORY_BYTES / perVariant)));
+}
 
 export const acdc: DiscoveryAlgorithm = (pm, dataset, ablation, metric, o) => {
   const { graph } = pm;
@@ -12,25 +33,45 @@ export const acdc: DiscoveryAlgorithm = (pm, dataset, ablation, metric, o) => {
   const threshold = o.threshold ?? 0.01;
   const E = graph.edgeCount;
   const prepared = prepareBatches(pm, dataset, ablation, o.direction ?? 'ablate', o.batchSize ?? 32);
+  const prefixes: UnpatchedPrefix[] = [];
   try {
+    const largest = Math.max(...prepared.map((b) => b.base.length * (b.base[0]?.length ?? 0)));
+    const perPass = o.candidates ?? acdcCandidatesPerPass(pm, largest);
+    if (!Number.isInteger(perPass) || perPass < 1) throw new Error(`acdc: candidates per pass must be a positive integer, got ${perPass}`);
+    for (const b of prepared) prefixes.push(pm.unpatchedPrefix(b.base, b.patch));
+    const startsFor = (layer: number) => (layer >= 1 ? prefixes.map((p) => p.startAt(layer)) : undefined);
     const patched = new Float32Array(E);
     const scores = new Float32Array(E);
-    let current = meanOf(evaluateMask(pm, prepared, patched, metric));
+    let current = meanOf(evaluateMasks(pm, prepared, [patched], metric)[0]);
     // Destinations from the output backwards; within one, sources from the latest backwards.
     const order = graph.edges.slice().sort((a, b) => b.dest!.column - a.dest!.column || b.group - a.group || b.src.index - a.src.index || (a.dest!.name < b.dest!.name ? 1 : -1));
-    order.forEach((e, n) => {
-      patched[e.index] = 1;
-      const value = meanOf(evaluateMask(pm, prepared, patched, metric));
-      const worse = metric.higherIsBetter ? current - value : value - current;
-      if (worse < threshold) current = value;
-      else {
-        patched[e.index] = 0;
-        scores[e.index] = worse;
+    let next = 0;
+    while (next < order.length) {
+      const chunk = order.slice(next, next + perPass);
+      const masks = chunk.map((_, j) => {
+        const m = patched.slice();
+        for (let t = 0; t <= j; t++) m[chunk[t].index] = 1;
+        return m;
+      });
+      const layer = Math.min(...chunk.map((e) => Math.min(e.dest!.layer, pm.cfg.nLayers - 1)));
+      const values = evaluateMasks(pm, prepared, masks, metric, startsFor(layer)).map(meanOf);
+      for (let j = 0; j < chunk.length; j++) {
+        const e = chunk[j];
+        const worse = metric.higherIsBetter ? current - values[j] : values[j] - current;
+        next++;
+        if (worse < threshold) {
+          patched[e.index] = 1;
+          current = values[j];
+        } else {
+          scores[e.index] = worse;
+          break; // later measurements assumed this edge patched
+        }
       }
-      o.onProgress?.(n + 1, E);
-    });
+      o.onProgress?.(next, E);
+    }
     return scores;
   } finally {
+    prefixes.forEach((p) => p.dispose());
     disposeBatches(prepared);
   }
 };

@@ -14,6 +14,8 @@ export interface DiscoveryOptions {
   steps?: number;
   /** ACDC: an edge is removed when patching it changes the metric by less than this; default 0.01. */
   threshold?: number;
+  /** ACDC: candidate edges measured per forward pass (speculatively; same decisions as one at a time); default: by memory, 1-16. */
+  candidates?: number;
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -292,22 +292,7 @@ export class HookedTransformer extends Module {
           rotary: cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, mask ? batch : 1, seq) : null,
           kv,
         };
-        for (const block of this.blocks.items) {
-          // Each block's intermediates are freed as soon as it is done (under a gradient tape
-          // tfjs keeps what backprop needs); tensors a hook put in ctx.store are kept for later
-          // blocks until they leave the store or the pass ends.
-          const input = resid;
-          resid = tf.tidy(() => {
-            const out = block.forward(input, io);
-            run.keepStored();
-            return out;
-          });
-        }
-        const final = this.lnFinal.forward(resid, run, 'ln_final');
-        const flat = tf.reshape(final, [batch * seq, d]);
-        let out = this.unembed.W_U ? tf.matMul(flat, this.unembed.W_U) : tf.matMul(flat, this.embed.W_E, false, true);
-        if (this.unembed.b_U) out = tf.add(out, this.unembed.b_U);
-        return tf.reshape(out, [batch, seq, cfg.dVocab]);
+        return this.blocksAndUnembed(resid, io, 0);
       });
       return { logits, cache: run.cache };
     } catch (e) {
@@ -316,5 +301,62 @@ export class HookedTransformer extends Module {
     } finally {
       run.releaseStored();
     }
+  }
+
+  /**
+   * Logits of the blocks from `layer` on (then ln_final and the unembedding), given their input
+   * residual stream [batch, pos, d_model], as TransformerLens's `start_at_layer`: the embeddings
+   * and earlier blocks are skipped, and only their hooks are not run. Positions are 0..pos-1,
+   * without padding or a KV cache. `layer` = nLayers runs ln_final and the unembedding only.
+   */
+  runFromLayer(layer: number, residPre: Tensor, options: { hooks?: HookSpec | readonly HookSpec[]; cache?: CacheSpec } = {}): CacheResult {
+    const { nLayers, dModel, nCtx } = this.cfg;
+    if (!Number.isInteger(layer) || layer < 0 || layer > nLayers) throw new Error(`runFromLayer: layer must be an integer in [0, ${nLayers}], got ${layer}`);
+    if (residPre.rank !== 3 || residPre.shape[2] !== dModel) throw new Error(`runFromLayer: the residual stream must be [batch, pos, ${dModel}], got [${residPre.shape.join(', ')}]`);
+    const [batch, seq] = residPre.shape as [number, number, number];
+    if (seq > nCtx) throw new Error(`runFromLayer: sequence length ${seq} exceeds the model's context n_ctx = ${nCtx}`);
+    const extra = options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks as HookSpec];
+    const run = new HookRun(this.hookNameSet, [...this.persistent, ...extra], options.cache ?? null);
+    try {
+      const logits = tf.tidy(() => {
+        const positions = this.positions(batch, seq, 0, undefined);
+        const io: BlockInputs = {
+          run,
+          mask: this.attentionMaskTensor(batch, seq, 0, undefined),
+          rotary: this.cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, 1, seq) : null,
+          kv: null,
+        };
+        return this.blocksAndUnembed(residPre, io, layer);
+      });
+      return { logits, cache: run.cache };
+    } catch (e) {
+      run.disposeCache();
+      throw e;
+    } finally {
+      run.releaseStored();
+    }
+  }
+
+  /** Blocks `from`.. on the residual stream, then ln_final and the unembedding: logits [batch, pos, vocab]. */
+  private blocksAndUnembed(residIn: Tensor, io: BlockInputs, from: number): Tensor {
+    const { run } = io;
+    const [batch, seq, d] = residIn.shape as [number, number, number];
+    let resid = residIn;
+    for (const block of this.blocks.items.slice(from)) {
+      // Each block's intermediates are freed as soon as it is done (under a gradient tape
+      // tfjs keeps what backprop needs); tensors a hook put in ctx.store are kept for later
+      // blocks until they leave the store or the pass ends.
+      const input = resid;
+      resid = tf.tidy(() => {
+        const out = block.forward(input, io);
+        run.keepStored();
+        return out;
+      });
+    }
+    const final = this.lnFinal.forward(resid, run, 'ln_final');
+    const flat = tf.reshape(final, [batch * seq, d]);
+    let out = this.unembed.W_U ? tf.matMul(flat, this.unembed.W_U) : tf.matMul(flat, this.embed.W_E, false, true);
+    if (this.unembed.b_U) out = tf.add(out, this.unembed.b_U);
+    return tf.reshape(out, [batch, seq, this.cfg.dVocab]);
   }
 }
