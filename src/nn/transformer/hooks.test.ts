@@ -270,3 +270,23 @@ test('ctx.store: a stored tensor outlives its block, is freed once replaced, and
   model.runWithHooks(TOKENS, { fwd: { 'blocks.0.hook_resid_pre': (a, ctx) => void ctx.store.set('x', tf.mul(a, 2)) } }).dispose();
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('runFromLayer: the blocks from layer L on, given blocks.L.hook_resid_pre, give the full forward logits', async () => {
+  await initBackend();
+  const model = new HookedTransformer(CFG, { seed: 4 });
+  const names = ['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_pre', 'blocks.1.hook_resid_post'];
+  const { logits, cache } = model.runWithCache(TOKENS, { names });
+  const starts: [number, string][] = [[0, names[0]], [1, names[1]], [2, names[2]]];
+  for (const [layer, name] of starts) {
+    const seen: string[] = [];
+    const fwd = Object.fromEntries(model.hookNames((n) => n.startsWith('blocks.') && !n.endsWith('hook_attn_in')).map((n) => [n, () => void seen.push(n)]));
+    const from = model.runFromLayer(layer, cache.get(name)!, { hooks: { fwd } }).logits;
+    assert.ok(relativeError(arr(from), arr(logits)) < 1e-5, `from layer ${layer}`);
+    assert.ok(seen.every((n) => Number(n.split('.')[1]) >= layer), `only hooks of layers >= ${layer} run`);
+    from.dispose();
+  }
+  assert.throws(() => model.runFromLayer(3, cache.get(names[2])!), /layer must be an integer in \[0, 2\]/);
+  assert.throws(() => model.runFromLayer(1, tf.zeros([2, 6])), /must be \[batch, pos, 16\]/);
+  logits.dispose();
+  cache.forEach((t) => t.dispose());
+});
