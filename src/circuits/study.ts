@@ -194,7 +194,7 @@ export async function runFaithfulness(o: CircuitRunOptions & { edges: string; to
   return summary;
 }
 
-export async function runDiscover(o: CircuitRunOptions & { algorithm: string; sizes?: CurveSizes; steps?: number; threshold?: number; drawEdges?: number }): Promise<Record<string, unknown>> {
+export async function runDiscover(o: CircuitRunOptions & { algorithm: string; sizes?: CurveSizes; steps?: number; threshold?: number; candidates?: number; drawEdges?: number }): Promise<Record<string, unknown>> {
   const run = createRun(o.out, { seed: o.seed ?? 0 });
   const algorithm = algorithmByName(o.algorithm);
   const l = loadForRun(o, 100);
@@ -207,7 +207,7 @@ export async function runDiscover(o: CircuitRunOptions & { algorithm: string; si
   let scores: Float32Array;
   let curve;
   try {
-    scores = algorithm(pm, dataset, ablation, metric, { direction: l.direction, batchSize: o.batchSize, steps: o.steps, threshold: o.threshold, onProgress: bar.update });
+    scores = algorithm(pm, dataset, ablation, metric, { direction: l.direction, batchSize: o.batchSize, steps: o.steps, threshold: o.threshold, candidates: o.candidates, onProgress: bar.update });
     bar.stop();
     const discoverSeconds = (Date.now() - t0) / 1000;
     const prepared = prepareBatches(pm, dataset, ablation, l.direction, o.batchSize ?? 32);
