@@ -14,12 +14,12 @@ export type TensorInfo = tf.TensorInfo;
 type DataId = object;
 
 /**
- * At most this many floats wait in the pool (512 MiB), and at most this many arrays per size. A
+ * At most this many floats wait in the pool (1 GiB), and at most this many arrays per size. A
  * training step frees most of its activations together at its end and needs as many again in the
  * next step (a 4-layer d_model 256 LM step: ~130 arrays of one size), so the per-size limit is high;
  * fresh arrays cost a zero-fill, page faults and garbage collection.
  */
-const POOL_MAX_FLOATS = 128 * 1024 * 1024;
+const POOL_MAX_FLOATS = 256 * 1024 * 1024;
 const POOL_MAX_PER_SIZE = 256;
 /** Arrays smaller than this are cheap to allocate and are not pooled. */
 const POOL_MIN_FLOATS = 4096;
