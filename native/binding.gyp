@@ -12,6 +12,7 @@
         "src/gemm_builtin.cc",
         "src/gemm.cc",
         "src/matmul.cc",
+        "src/batch_matmul_small.cc",
         "src/binary.cc",
         "src/unary.cc",
         "src/reduce.cc",

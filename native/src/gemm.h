@@ -23,6 +23,10 @@ void sgemm_builtin(const GemmArgs& g);
 bool builtin_select_isa(const std::string& isa);
 std::string builtin_isa();
 
+// One small product on one thread without packing (batch_matmul_small.cc: AVX-512, for the
+// matrices of a batched product); false, computing nothing, when the CPU lacks AVX-512.
+bool sgemm_small(const GemmArgs& g);
+
 // One thread, with the selected library (OpenBLAS when linked and not disabled, else built-in).
 void sgemm_serial(const GemmArgs& g);
 

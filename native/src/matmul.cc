@@ -57,6 +57,16 @@ int64_t max_offset(const std::vector<int64_t>& shape, const std::vector<int64_t>
   return m;
 }
 
+// One matrix of a batch of small products, on this thread: the unpacked AVX-512 kernel where it
+// beats the library (every case except transB with OpenBLAS, whose packing transposes B at no
+// extra cost), else sgemm_serial. The kernel counts as built-in AVX-512, so selecting another
+// built-in micro-kernel (tests, benchmarks) turns it off.
+void small_product(const GemmArgs& g) {
+  const bool openblas = blas_is_openblas();
+  if ((openblas ? !g.transB : builtin_isa() == "avx512") && sgemm_small(g)) return;
+  sgemm_serial(g);
+}
+
 }  // namespace
 
 // batchMatMul(a, b, out, batchShape, aStrides, bStrides, M, N, K, transA, transB, bias|null, act, alpha)
@@ -100,7 +110,7 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
     const size_t grain = static_cast<size_t>(std::max(1.0, 2.0e5 / std::max(flops, 1.0)));
     parallel_for(static_cast<size_t>(batch), grain, [&](size_t i0, size_t i1) {
       for (size_t i = i0; i < i1; ++i) {
-        sgemm_serial(gemm_args(static_cast<int64_t>(i)));
+        small_product(gemm_args(static_cast<int64_t>(i)));
         epilogue(out.data + i * M * N, M, N, bias.data, static_cast<int64_t>(bias.size), act, alpha);
       }
     });

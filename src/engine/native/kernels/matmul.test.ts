@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, type Tensor } from '../../tfjs.js';
 import { Rng } from '../../rng.js';
+import { loadedAddon } from '../register.js';
 import { assertClose, compareBackends, nativeSkipReason, randn, runOn, withBlas } from '../testing.js';
 
 const skip = nativeSkipReason();
@@ -37,6 +38,31 @@ test('batched MatMul matches cpu, including a batch of one broadcast against man
   for (const [as, bs, ta, tb] of cases) {
     const av = randn(rng, as), bv = randn(rng, bs);
     compareBackends(`batchMatMul ${as} x ${bs} ta=${ta} tb=${tb}`, () => tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb), 1e-4, 1e-3);
+  }
+});
+
+test('batched small products (the unpacked AVX-512 kernel where the CPU has it) match cpu for every transpose flag, with each sgemm', { skip }, () => {
+  const rng = new Rng(8);
+  // Batches of products under 4 MFLOP each take the per-matrix path: ragged tiles (rows not a
+  // multiple of 12, columns under 16, between 16 and 32, past 32) and attention's shapes.
+  const sizes: [number, number, number, number][] = [[3, 13, 5, 37], [2, 12, 64, 32], [4, 25, 17, 15], [2, 11, 33, 70], [2, 128, 64, 128], [2, 128, 128, 64]];
+  for (const which of loadedAddon()?.info().openblasLinked ? ['openblas', 'builtin'] as const : ['builtin'] as const) {
+    withBlas(which, () => {
+      for (const [batch, M, K, N] of sizes) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            const as = [batch, ...matrixShape(M, K, ta)], bs = [batch, ...matrixShape(K, N, tb)];
+            const av = randn(rng, as), bv = randn(rng, bs);
+            compareBackends(`${which} batch=${batch} M=${M} K=${K} N=${N} ta=${ta} tb=${tb}`, () =>
+              tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb), 1e-4, 1e-3);
+          }
+        }
+      }
+      // The fused bias and activation run after each small product.
+      const av = randn(rng, [4, 13, 9]), bv = randn(rng, [4, 9, 21]), biasv = randn(rng, [21]);
+      compareBackends(`${which} batched fused relu with bias`, () =>
+        tf.fused.matMul({ a: tf.tensor(av, [4, 13, 9]), b: tf.tensor(bv, [4, 9, 21]), bias: tf.tensor(biasv, [21]), activation: 'relu' }), 1e-4, 1e-3);
+    });
   }
 });
 
