@@ -1,8 +1,10 @@
 // The KataGo network as one native program (native/src/go_net.cc): the whole forward pass (trunk,
 // policy and value heads) runs in a single addon call, with every batch norm that follows a
 // convolution folded into its filter and bias, and 3x3 convolutions through Winograd F(4x4, 3x3).
-// Numerically the same network as network.ts (the tf-ops path), which stays the reference and the
-// path for the pure-JS backends and padded boards.
+// A wide convolution of the (sparse) input features scatters their nonzeros instead. The same network
+// as network.ts (the tf-ops path) up to float rounding; that path stays the reference and serves the
+// pure-JS backends, padded boards and dilated convolutions. A pass can also run single-threaded on a
+// worker thread (forwardAsync), several at once.
 import { tf } from '../../engine/tfjs.js';
 import { loadedAddon } from '../../engine/native/register.js';
 import type {
@@ -38,6 +40,8 @@ function outputs([policy, pass, value, score, ownership]: Float32Array[]): Nativ
 class ProgramBuilder {
   readonly ops: number[] = [];
   readonly slots: number[] = [];
+  /** Set when the model needs something the native program lacks (dilated convolutions). */
+  unsupported = false;
   private readonly chunks: Float32Array[] = [];
   private size = 0;
 
@@ -60,7 +64,7 @@ class ProgramBuilder {
   }
 
   conv(input: number, output: number, c: ConvLayer, filter: Float32Array, bias: Float32Array | null, vec: number, act: Activation, accumulate: boolean): void {
-    if (c.dilationX !== 1 || c.dilationY !== 1) throw new Error(`native KataGo program: ${c.name} is dilated, which the native path does not support`);
+    if (c.dilationX !== 1 || c.dilationY !== 1) this.unsupported = true;
     this.op([1, input, output, c.kernelY, c.kernelX, c.inChannels, c.outChannels, this.weights(filter), this.weights(bias), vec, ACT[act], accumulate ? 1 : 0]);
   }
 
@@ -95,8 +99,8 @@ export class NativeKataGoProgram {
   private constructor(private readonly addon: GoNetAddon, private readonly handle: unknown) {}
 
   /**
-   * Builds the program when the native backend is active and its addon has the KataGo kernels
-   * (else null: the caller uses the tf-ops path).
+   * Builds the program when the native backend is active, its addon has the KataGo kernels and the
+   * model has no dilated convolution (else null: the caller uses the tf-ops path).
    */
   static create(model: KataGoModel): NativeKataGoProgram | null {
     const addon = loadedAddon() as unknown as GoNetAddon | null;
@@ -104,7 +108,7 @@ export class NativeKataGoProgram {
     return NativeKataGoProgram.build(addon, model);
   }
 
-  private static build(addon: GoNetAddon, m: KataGoModel): NativeKataGoProgram {
+  private static build(addon: GoNetAddon, m: KataGoModel): NativeKataGoProgram | null {
     const b = new ProgramBuilder();
     const input = b.slot(m.numInputChannels, true);
     const global = b.slot(m.numInputGlobalChannels, false);
@@ -196,6 +200,7 @@ export class NativeKataGoProgram {
     const own = b.slot(vh.ownershipConv.outChannels, true);
     b.conv(v1, own, vh.ownershipConv, vh.ownershipConv.weights, null, -1, 'identity', false);
 
+    if (b.unsupported) return null;
     const handle = addon.goNetCreate(Int32Array.from(b.ops), b.allWeights(), Int32Array.from(b.slots), Int32Array.from([policy, pass, value, score, own]));
     return new NativeKataGoProgram(addon, handle);
   }
