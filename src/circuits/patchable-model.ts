@@ -189,17 +189,22 @@ export class PatchableModel {
         const fwd = this.graph.level === 'edge' ? this.edgeHooks(values, masks, 1) : this.nodeHooks(values, masks);
         return this.model.runWithHooks(tokens, { fwd });
       }
-      tiled = new PatchValues(values.blocks.map((t) => tf.tile(t, [variants, 1, 1])), batch * variants, seq);
+      // Patch values once per variant (only the blocks the pass reads when it starts later).
+      const firstBlock = start ? sourceBlocksBefore(this.cfg, start.layer) : 0;
+      const repeat = (t: Tensor) => (variants === 1 ? t : tf.tile(t, [variants, 1, 1]));
+      const created = variants === 1 ? [] : values.blocks.slice(firstBlock).map(repeat);
+      tiled = new PatchValues(variants === 1 ? [] : created, batch * variants, seq);
+      const blocks = variants === 1 ? values.blocks : [...values.blocks.slice(0, firstBlock), ...created];
+      const P = new PatchValues(blocks, batch * variants, seq);
       if (start) {
         this.checkStart(start, masks, batch, seq);
         return tf.tidy(() => {
-          const differences = tf.tile(start.differences, [variants, 1, 1]);
-          const fwd = this.edgeHooks(tiled!, masks, variants, { layer: start.layer, differences });
-          return this.model.runFromLayer(start.layer, tf.tile(start.residPre, [variants, 1, 1]), { hooks: { fwd } }).logits;
+          const fwd = this.edgeHooks(P, masks, variants, { layer: start.layer, differences: repeat(start.differences) });
+          return this.model.runFromLayer(start.layer, repeat(start.residPre), { hooks: { fwd } }).logits;
         });
       }
       const all: Tokens = Array.from({ length: variants }, () => tokens).flat();
-      return this.model.runWithHooks(all, { fwd: this.edgeHooks(tiled, masks, variants) });
+      return this.model.runWithHooks(all, { fwd: this.edgeHooks(P, masks, variants) });
     } finally {
       tiled?.dispose();
       if (values !== patch) values.dispose();
@@ -235,7 +240,7 @@ export class PatchableModel {
     const stackedIn = (ctx: HookContext) => ctx.store.get(STACKED) as Tensor;
     let block: Tensor[] = []; // differences of the current block's sources so far
     const first = start?.layer ?? 0;
-    let next = first === 0 ? 0 : 1 + first * (this.cfg.attnOnly ? 1 : 2); // P.blocks index of the next source block
+    let next = sourceBlocksBefore(this.cfg, first); // P.blocks index of the next source block
     const addSource = (cur: Tensor, count: number) => {
       block.push(tf.sub(P.blocks[next++], tf.reshape(cur, [bp, count, d])));
     };
@@ -351,6 +356,11 @@ export class PatchableModel {
   }
 }
 
+/** Source blocks (Resid Start, then each block's heads and MLP) before block `layer`: the index of its first in PatchValues.blocks. */
+function sourceBlocksBefore(cfg: { attnOnly: boolean }, layer: number): number {
+  return layer === 0 ? 0 : 1 + layer * (cfg.attnOnly ? 1 : 2);
+}
+
 /** Block index of a mask group's hook ("blocks.3.hook_mlp_in" -> 3). */
 function layerOfGroup(hook: string): number {
   return Number(/^blocks\.(\d+)\./.exec(hook)![1]);
@@ -373,11 +383,11 @@ export class UnpatchedPrefix {
 
   /** The start at `layer` (1 .. nLayers - 1), computed once and kept until dispose. */
   startAt(layer: number): LayerStart {
-    const { nLayers, attnOnly } = this.pm.cfg;
+    const { nLayers } = this.pm.cfg;
     if (!Number.isInteger(layer) || layer < 1 || layer >= nLayers) throw new Error(`startAt: layer must be an integer in [1, ${nLayers - 1}], got ${layer}`);
     let s = this.starts.get(layer);
     if (!s) {
-      const blocks = 1 + layer * (attnOnly ? 1 : 2);
+      const blocks = sourceBlocksBefore(this.pm.cfg, layer);
       const differences = tf.tidy(() => tf.concat(this.patch.blocks.slice(0, blocks).map((P, i) => tf.sub(P, this.current.blocks[i])), 1));
       s = { layer, residPre: this.residPre[layer], differences: tf.keep(differences) };
       this.starts.set(layer, s);
