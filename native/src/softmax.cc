@@ -11,15 +11,36 @@
 namespace gb {
 namespace {
 
-__attribute__((target_clones("arch=haswell", "default")))
+// Built for AVX-512, AVX2 and baseline (the CPU's best chosen at load; see unary.cc on why not
+// "arch=haswell"). Max and sum run in kLanes independent partial results so the loops vectorise (a single
+// running float sum or max is a serial dependency the compiler may not reorder).
+constexpr int64_t kLanes = 16;
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void softmax_rows(const float* x, float* y, int64_t r0, int64_t r1, int64_t cols, bool log) {
+  const int64_t body = cols - cols % kLanes;
   for (int64_t r = r0; r < r1; ++r) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
+    float mv[kLanes];
+    for (int64_t l = 0; l < kLanes; ++l) mv[l] = -INFINITY;
+    for (int64_t c = 0; c < body; c += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) mv[l] = xr[c + l] > mv[l] ? xr[c + l] : mv[l];
+    }
     float m = -INFINITY;
-    for (int64_t c = 0; c < cols; ++c) m = xr[c] > m ? xr[c] : m;
+    for (int64_t l = 0; l < kLanes; ++l) m = mv[l] > m ? mv[l] : m;
+    for (int64_t c = body; c < cols; ++c) m = xr[c] > m ? xr[c] : m;
+    float sv[kLanes] = {0.f};
+    for (int64_t c = 0; c < body; c += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) {
+        const float e = fast_exp(xr[c + l] - m);
+        yr[c + l] = e;
+        sv[l] += e;
+      }
+    }
     float s = 0.f;
-    for (int64_t c = 0; c < cols; ++c) {
+    for (int64_t l = 0; l < kLanes; ++l) s += sv[l];
+    for (int64_t c = body; c < cols; ++c) {
       const float e = fast_exp(xr[c] - m);
       yr[c] = e;
       s += e;
