@@ -4,8 +4,11 @@
 //   tokenwise-mean-clean          mean over the whole dataset's clean prompts, per position
 //   tokenwise-mean-corrupt        ... corrupt prompts
 //   tokenwise-mean-clean-corrupt  ... clean and corrupt prompts together
-//   batch-tokenwise-mean          mean over this batch's clean and corrupt prompts, per position
-//   batch-all-token-mean          mean over this batch's clean and corrupt prompts and all positions
+//   batch-tokenwise-mean-clean|corrupt|clean-corrupt
+//                                 mean over this batch's clean / corrupt / both prompts, per position
+//                                 (auto-circuit's batch means take one side, corrupt by default)
+//   batch-all-token-mean-clean|corrupt|clean-corrupt
+//                                 ... over this batch's prompts and all their positions
 //   mean-per-position             per-position mean over the dataset's clean and corrupt prompts
 //                                 sharing the prompt's template (metadata.template; one group
 //                                 when absent), as template-wise mean ablation in the IOI paper
@@ -21,8 +24,12 @@ export const ABLATION_NAMES = [
   'tokenwise-mean-clean',
   'tokenwise-mean-corrupt',
   'tokenwise-mean-clean-corrupt',
-  'batch-tokenwise-mean',
-  'batch-all-token-mean',
+  'batch-tokenwise-mean-clean',
+  'batch-tokenwise-mean-corrupt',
+  'batch-tokenwise-mean-clean-corrupt',
+  'batch-all-token-mean-clean',
+  'batch-all-token-mean-corrupt',
+  'batch-all-token-mean-clean-corrupt',
   'mean-per-position',
 ] as const;
 export type AblationName = (typeof ABLATION_NAMES)[number];
@@ -78,6 +85,12 @@ function repeatOverBatch(mean: Tensor, batch: number): Tensor {
   return tf.broadcastTo(tf.reshape(mean, [S, 1, p, d]), [S, batch, p, d]);
 }
 
+/** The prompt sides a mean ablation averages over, from its name's suffix. */
+function sidesOf(name: AblationName): ('clean' | 'corrupt')[] {
+  if (name.endsWith('-clean-corrupt')) return ['clean', 'corrupt'];
+  return name.endsWith('-clean') ? ['clean'] : ['corrupt'];
+}
+
 /** An ablation over `dataset` (dataset-wide means are computed once, here). */
 export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitDataset): Ablation {
   const n = checkAblationName(name);
@@ -93,17 +106,20 @@ export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitD
     case 'tokenwise-mean-clean':
     case 'tokenwise-mean-corrupt':
     case 'tokenwise-mean-clean-corrupt': {
-      const sides: ('clean' | 'corrupt')[] = n === 'tokenwise-mean-clean' ? ['clean'] : n === 'tokenwise-mean-corrupt' ? ['corrupt'] : both;
-      const mean = meanSources(pm, dataset.prompts, sides);
+      const mean = meanSources(pm, dataset.prompts, sidesOf(n));
       return { name: n, valuesFor: (ps) => repeatOverBatch(mean, ps.length), dispose: () => mean.dispose() };
     }
-    case 'batch-tokenwise-mean':
-      return { name: n, valuesFor: (ps) => tf.tidy(() => { const m = meanSources(pm, ps, both); return repeatOverBatch(m, ps.length); }), dispose: () => {} };
-    case 'batch-all-token-mean':
+    case 'batch-tokenwise-mean-clean':
+    case 'batch-tokenwise-mean-corrupt':
+    case 'batch-tokenwise-mean-clean-corrupt':
+      return { name: n, valuesFor: (ps) => tf.tidy(() => repeatOverBatch(meanSources(pm, ps, sidesOf(n)), ps.length)), dispose: () => {} };
+    case 'batch-all-token-mean-clean':
+    case 'batch-all-token-mean-corrupt':
+    case 'batch-all-token-mean-clean-corrupt':
       return {
         name: n,
         valuesFor: (ps) => tf.tidy(() => {
-          const m = tf.mean(meanSources(pm, ps, both), 1, true); // [S, 1, d]
+          const m = tf.mean(meanSources(pm, ps, sidesOf(n)), 1, true); // [S, 1, d]
           return tf.broadcastTo(tf.reshape(m, [S, 1, 1, d]), shapeOf(ps));
         }),
         dispose: () => {},

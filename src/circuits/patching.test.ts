@@ -172,15 +172,19 @@ test('every ablation type: one-pass patching equals the recomputation, and the a
       const bc = (m: Tensor) => tf.broadcastTo(m, [S, batch.length, p, d]);
       const allClean = srcOf(ds.prompts, 'clean');
       const allCorrupt = srcOf(ds.prompts, 'corrupt');
-      const batchBoth = tf.concat([srcOf(batch, 'clean'), srcOf(batch, 'corrupt')], 1);
+      const batchSides: Record<string, Tensor> = { clean: srcOf(batch, 'clean'), corrupt: srcOf(batch, 'corrupt') };
+      batchSides['clean-corrupt'] = tf.concat([batchSides.clean, batchSides.corrupt], 1);
+      const batchMeans = Object.fromEntries(Object.entries(batchSides).flatMap(([side, acts]) => [
+        [`batch-tokenwise-mean-${side}`, () => bc(tf.mean(acts, 1, true))],
+        [`batch-all-token-mean-${side}`, () => bc(tf.mean(tf.mean(acts, 1, true), 2, true))],
+      ]));
       const expected: Record<string, () => Tensor> = {
         zero: () => tf.zeros(values.shape),
         resample: () => srcOf(batch, 'corrupt'),
         'tokenwise-mean-clean': () => bc(tf.mean(allClean, 1, true)),
         'tokenwise-mean-corrupt': () => bc(tf.mean(allCorrupt, 1, true)),
         'tokenwise-mean-clean-corrupt': () => bc(tf.mean(tf.concat([allClean, allCorrupt], 1), 1, true)),
-        'batch-tokenwise-mean': () => bc(tf.mean(batchBoth, 1, true)),
-        'batch-all-token-mean': () => bc(tf.mean(tf.mean(batchBoth, 1, true), 2, true)),
+        ...batchMeans,
         'mean-per-position': () => {
           const group = (t: string) => ds.prompts.filter((q) => q.metadata!.template === t);
           const meanOf = (t: string) => tf.mean(tf.concat([srcOf(group(t), 'clean'), srcOf(group(t), 'corrupt')], 1), 1, true);
