@@ -139,7 +139,7 @@ export function registerCircuits(program: Command): void {
     .option('--sizes <s>', 'circuit sizes of the curve: log | all | comma-separated edge counts', 'log')
     .option('--steps <n>', 'eap-ig interpolation steps', '10')
     .option('--threshold <x>', 'acdc threshold', '0.01')
-    .option('--candidates <n>', 'acdc: candidate edges measured per forward pass (same decisions as one at a time); default: as memory allows, up to 16')
+    .option('--candidates <n>', 'acdc: candidate edges measured per forward pass (same decisions as one at a time); default: about 256 token rows per pass, 1-16')
     .option('--draw-edges <n>', 'edges drawn in the circuit graph', '30')
     .action(async (o: Opts) => {
       await initBackend();

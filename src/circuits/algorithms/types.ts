@@ -14,7 +14,7 @@ export interface DiscoveryOptions {
   steps?: number;
   /** ACDC: an edge is removed when patching it changes the metric by less than this; default 0.01. */
   threshold?: number;
-  /** ACDC: candidate edges measured per forward pass (speculatively; same decisions as one at a time); default: by memory, 1-16. */
+  /** ACDC: candidate edges measured per forward pass (speculatively; same decisions as one at a time); default: about 256 token rows per pass, 1-16. */
   candidates?: number;
   onProgress?: (done: number, total: number) => void;
 }
