@@ -377,28 +377,31 @@ export interface LayerStart {
 
 /** The unpatched run's activations that passes starting at a later layer reuse (see PatchableModel.unpatchedPrefix). */
 export class UnpatchedPrefix {
-  private readonly starts = new Map<number, LayerStart>();
+  private start: LayerStart | null = null;
 
   constructor(private readonly pm: PatchableModel, private readonly residPre: Tensor[], private readonly patch: PatchValues, private readonly current: PatchValues) {}
 
-  /** The start at `layer` (1 .. nLayers - 1), computed once and kept until dispose. */
+  /**
+   * The start at `layer` (1 .. nLayers - 1). One start is kept at a time: asking for another
+   * layer frees the previous one (discovery moves through the layers in order).
+   */
   startAt(layer: number): LayerStart {
     const { nLayers } = this.pm.cfg;
     if (!Number.isInteger(layer) || layer < 1 || layer >= nLayers) throw new Error(`startAt: layer must be an integer in [1, ${nLayers - 1}], got ${layer}`);
-    let s = this.starts.get(layer);
-    if (!s) {
+    if (this.start?.layer !== layer) {
+      this.start?.differences.dispose();
       const blocks = sourceBlocksBefore(this.pm.cfg, layer);
       const differences = tf.tidy(() => tf.concat(this.patch.blocks.slice(0, blocks).map((P, i) => tf.sub(P, this.current.blocks[i])), 1));
-      s = { layer, residPre: this.residPre[layer], differences: tf.keep(differences) };
-      this.starts.set(layer, s);
+      this.start = { layer, residPre: this.residPre[layer], differences: tf.keep(differences) };
     }
-    return s;
+    return this.start;
   }
 
   dispose(): void {
     this.residPre.forEach((t) => t.dispose());
     this.current.dispose();
-    for (const s of this.starts.values()) s.differences.dispose();
+    this.start?.differences.dispose();
+    this.start = null;
   }
 }
 
