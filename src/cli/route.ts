@@ -41,6 +41,7 @@ interface MnistOpts {
   hidden?: number[];
   certHidden?: number[];
   certSchedule?: 'joint' | 'after';
+  pixels?: 'symmetric' | 'unit';
 }
 
 export function registerRoute(program: Command): void {
@@ -68,6 +69,7 @@ export function registerRoute(program: Command): void {
     .option('--corr <x>', 'cross-half correlation penalty coefficient', parseNumber)
     .option('--hidden <widths>', 'encoder hidden widths, e.g. 2048,512 (the decoder mirrors them)', parseWidths)
     .option('--cert-hidden <widths>', 'certificate decoder hidden widths (mirrored)', parseWidths)
+    .addOption(new Option('--pixels <range>', 'pixel scale the networks see: symmetric ([-1, 1], as the reference) or unit ([0, 1])').choices(['symmetric', 'unit']))
     .addOption(new Option('--cert-schedule <when>', 'train the certificates alongside the autoencoder (joint, as the reference) or after it').choices(['joint', 'after']))
     .action(async (opts: MnistOpts) => {
       const config: Partial<RouteMnistConfig> = {};
@@ -82,6 +84,7 @@ export function registerRoute(program: Command): void {
       if (opts.hidden !== undefined) config.hidden = opts.hidden;
       if (opts.certHidden !== undefined) config.certHidden = opts.certHidden;
       if (opts.certSchedule !== undefined) config.certSchedule = opts.certSchedule;
+      if (opts.pixels !== undefined) config.pixelRange = opts.pixels;
       const r = await runRouteMnist({
         outDir: opts.out,
         seed: opts.seed,

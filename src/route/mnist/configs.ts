@@ -10,6 +10,7 @@ export const FULL_CONFIG: RouteMnistConfig = {
   batchSize: 128,
   steps: 6000,
   lr: 1e-3,
+  pixelRange: 'unit',
   weightDecay: 5e-5,
   l1First: 3e-3,
   l1Second: 3e-3,

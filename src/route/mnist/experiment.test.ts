@@ -14,6 +14,7 @@ import {
   codePenalties,
   crossCorrelationPenalty,
   groupMeanWeights,
+  medianImageError,
   ownVsOtherRatio,
   partitionRoutingSpec,
   reconstructionLoss,
@@ -92,6 +93,15 @@ test('routing masks only the reconstruction gradient: the code penalties reach e
   for (const g of [penalty.grads, full.grads, param.grads, activation.grads]) disposeGrads(g);
   tf.dispose([x, w, penalty.loss, full.loss]);
   model.dispose();
+});
+
+test('medianImageError: MAE (on the [-1, 1] scale) of the per-pixel median of the classes\' training images', () => {
+  const ds = (images: number[], labels: number[]) => ({ name: 't', images: Float32Array.from(images), labels: Int32Array.from(labels), count: labels.length, height: 1, width: 2, numClasses: 3 });
+  // class 1's training images: median of [0, 0.2, 1] and [1, 0.4, 0.6] per pixel -> [0.2, 0.6]; class 0 is ignored.
+  const train = ds([0, 1, 0.2, 0.4, 1, 0.6, 0.9, 0.9], [1, 1, 1, 0]);
+  const evalSet = ds([0.2, 0.6, 0.4, 0.4, 0, 0], [1, 1, 0]);
+  // errors of class 1's validation images: [0, 0] and [0.2, 0.2] -> mean 0.1, doubled for the [-1, 1] scale.
+  assert.ok(Math.abs(medianImageError(train, evalSet, [1]) - 0.2) < 1e-6);
 });
 
 test('routing percentages, ratios and variant plans', () => {

@@ -28,6 +28,8 @@ export interface RouteMnistConfig {
   batchSize: number;
   steps: number;
   lr: number;
+  /** Pixel scale the networks see and errors are measured on. */
+  pixelRange: PixelRange;
   /** Adam's (L2-style) weight decay for the autoencoder. */
   weightDecay: number;
   /** L1 penalty coefficients on each code half: coefficient x the sum over the half's dimensions of the batch-mean absolute value. */
@@ -67,7 +69,7 @@ export interface VariantResult {
   name: string;
   mode: RoutingMode;
   routingPct: number;
-  /** Mean validation MAE per class (pixels on the network's [-1, 1] scale), for the main decoder and each certificate. */
+  /** Mean validation MAE per class (on the network's pixel scale, cfg.pixelRange), for the main decoder and each certificate. */
   perClass: { main: number[]; certFirst: number[]; certSecond: number[] };
   /** The same with mean squared error (the reference code's evaluation metric). */
   perClassMse: { main: number[]; certFirst: number[]; certSecond: number[] };
@@ -80,6 +82,15 @@ export interface VariantResult {
   ownVsOtherErrorRatio: number;
   /** The same ratio computed from mean squared errors. */
   ownVsOtherMseRatio: number;
+  /**
+   * Per certificate, the ratio it would have if its half told it nothing about the other group's
+   * images (it would then predict one fixed image for them, at best the per-pixel median of that
+   * group) while its own-class error stayed as measured: the median image's mean per-class error
+   * on the other group's validation images over the certificate's own-class error. The MAE ratio
+   * cannot go much above this without better own-class reconstruction.
+   */
+  blindRatioFirst: number;
+  blindRatioSecond: number;
   mainMae: number;
   lossHistory: number[];
   certLossHistory: number[];
@@ -127,9 +138,15 @@ export function crossCorrelationPenalty(a: Tensor, b: Tensor): tf.Scalar {
   });
 }
 
-/** Pixels in [0, 1] as the network sees them: mapped to [-1, 1], as the reference normalizes MNIST. */
-export function networkPixels(images: Float32Array, pixels: number): Tensor {
-  return tf.tidy(() => tf.sub(tf.mul(tf.tensor2d(images, [images.length / pixels, pixels]), 2), 1));
+/** How the network sees pixels: 'symmetric' maps [0, 1] to [-1, 1] (as the reference normalizes MNIST), 'unit' keeps [0, 1]. */
+export type PixelRange = 'symmetric' | 'unit';
+
+/** Pixels in [0, 1] as the network sees them, [n, pixels]. */
+export function networkPixels(images: Float32Array, pixels: number, range: PixelRange = 'symmetric'): Tensor {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(images, [images.length / pixels, pixels]);
+    return range === 'symmetric' ? tf.sub(tf.mul(x, 2), 1) : x;
+  });
 }
 
 /**
@@ -229,13 +246,13 @@ class JointModules extends Module {
 }
 
 /** Codes of a whole dataset, in batches, without gradients. */
-function encodeAll(model: PartitionedAutoencoder, ds: ImageDataset, count: number): Float32Array {
+function encodeAll(model: PartitionedAutoencoder, ds: ImageDataset, count: number, range: PixelRange): Float32Array {
   const pixels = ds.height * ds.width;
   const out = new Float32Array(count * model.shape.codeSize);
   const chunk = 512;
   for (let s = 0; s < count; s += chunk) {
     const e = Math.min(count, s + chunk);
-    const codes = tf.tidy(() => model.encode(networkPixels(ds.images.subarray(s * pixels, e * pixels), pixels)).dataSync());
+    const codes = tf.tidy(() => model.encode(networkPixels(ds.images.subarray(s * pixels, e * pixels), pixels, range)).dataSync());
     out.set(codes, s * model.shape.codeSize);
   }
   return out;
@@ -256,6 +273,31 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 /** Certificate on one half: mean per-class error on the other group's classes over that on its own. */
 export function ownVsOtherRatio(perClass: number[], own: number[], other: number[]): number {
   return mean(other.map((k) => perClass[k])) / mean(own.map((k) => perClass[k]));
+}
+
+/** Mean per-class MAE (on the network's pixel scale), over `classes`, of predicting every image of those classes with the per-pixel median of their training images (at most 10,000 of them). */
+export function medianImageError(train: ImageDataset, evalSet: ImageDataset, classes: number[], range: PixelRange = 'symmetric'): number {
+  const pixels = train.height * train.width;
+  const wanted = new Set(classes);
+  const rows: number[] = [];
+  for (let i = 0; i < train.count && rows.length < 10000; i++) if (wanted.has(train.labels[i])) rows.push(i);
+  if (rows.length === 0) return NaN;
+  const median = new Float32Array(pixels);
+  const column = new Float32Array(rows.length);
+  for (let p = 0; p < pixels; p++) {
+    rows.forEach((r, j) => (column[j] = train.images[r * pixels + p]));
+    column.sort();
+    const m = rows.length >> 1;
+    median[p] = rows.length % 2 ? column[m] : (column[m - 1] + column[m]) / 2;
+  }
+  const perImage = new Float32Array(evalSet.count);
+  for (let i = 0; i < evalSet.count; i++) {
+    let s = 0;
+    for (let p = 0; p < pixels; p++) s += Math.abs(evalSet.images[i * pixels + p] - median[p]);
+    perImage[i] = ((range === 'symmetric' ? 2 : 1) * s) / pixels; // on the network's scale
+  }
+  const perClass = classMeans(perImage, evalSet.labels, evalSet.numClasses);
+  return mean(classes.map((k) => perClass[k]).filter((v) => Number.isFinite(v)));
 }
 
 /** Adds `more` into `into` (both keyed by parameter name), disposing what it replaces. */
@@ -363,7 +405,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   // One Adam over the autoencoder (and the jointly trained certificates), as the reference.
   const opt = new Adam(joint ? [...aeParams, ...certParams] : aeParams, { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const curveSet = evaluationSubset(validation, cfg.curveExamples, o.rng.fork('curve images'));
-  const curveX = networkPixels(curveSet.images, pixels);
+  const curveX = networkPixels(curveSet.images, pixels, cfg.pixelRange);
   const validationCurve: { step: number; mae: number }[] = [];
   const measureCurve = (step: number) => {
     const mae = tf.tidy(() => tf.mean(tf.abs(tf.sub(model.runWithHooks(curveX, {}).reconstruction, curveX))).dataSync()[0]);
@@ -376,7 +418,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     const batch = gatherBatch(train, idx);
     const routingLabels = Int32Array.from(batch.labels, (y, j) => (routed[idx[j]] ? y : -1));
     return tf.tidy(() => {
-      const x = networkPixels(batch.images, pixels);
+      const x = networkPixels(batch.images, pixels, cfg.pixelRange);
       const r = autoencoderGrads({ model, certs: joint ? certs : null, x, labels: batch.labels, routingLabels, numClasses, mode: variant.mode, cfg });
       opt.step(r.grads);
       disposeGrads(r.grads);
@@ -404,14 +446,14 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   let certLossHistory = certHistory;
   if (!joint) {
     // Certificates on the finished autoencoder: one decoder per detached code half, on every training image.
-    const trainCodes = encodeAll(model, train, train.count);
+    const trainCodes = encodeAll(model, train, train.count, cfg.pixelRange);
     const certOpt = new Adam(certParams, { lr: cfg.certLr });
     const certSampler = new BatchSampler(train.count, cfg.certBatchSize, o.rng.fork('certificate batches'));
     const certStep = (i: number): number => {
       const idx = certSampler.batch(i);
       const batch = gatherBatch(train, idx);
       return tf.tidy(() => {
-        const x = networkPixels(batch.images, pixels);
+        const x = networkPixels(batch.images, pixels, cfg.pixelRange);
         const codeRows = new Float32Array(idx.length * cfg.codeSize);
         idx.forEach((j, r) => codeRows.set(trainCodes.subarray(j * cfg.codeSize, (j + 1) * cfg.codeSize), r * cfg.codeSize));
         const code = tf.tensor2d(codeRows, [idx.length, cfg.codeSize]);
@@ -437,7 +479,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   // Evaluation on validation images (a seeded subset when evalExamples is smaller than the set).
   const evalSet = evaluationSubset(validation, cfg.evalExamples, o.rng.fork('evaluation images'));
   const nEval = evalSet.count;
-  const valCodes = encodeAll(model, evalSet, nEval);
+  const valCodes = encodeAll(model, evalSet, nEval, cfg.pixelRange);
   const err = { main: new Float32Array(nEval), certFirst: new Float32Array(nEval), certSecond: new Float32Array(nEval) };
   const sq = { main: new Float32Array(nEval), certFirst: new Float32Array(nEval), certSecond: new Float32Array(nEval) };
   const record = (key: keyof typeof err, e: { mae: Float32Array; mse: Float32Array }, at: number) => {
@@ -448,7 +490,7 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   for (let s = 0; s < nEval; s += chunk) {
     const e = Math.min(nEval, s + chunk);
     tf.tidy(() => {
-      const x = networkPixels(evalSet.images.subarray(s * pixels, e * pixels), pixels);
+      const x = networkPixels(evalSet.images.subarray(s * pixels, e * pixels), pixels, cfg.pixelRange);
       const code = tf.tensor2d(valCodes.subarray(s * cfg.codeSize, e * cfg.codeSize), [e - s, cfg.codeSize]);
       record('main', perExampleErrors(model.decode(code), x), s);
       record('certFirst', perExampleErrors(certs.first.forward(tf.slice(code, [0, 0], [-1, half])), x), s);
@@ -484,6 +526,8 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
   const secondClasses = Array.from({ length: numClasses - split }, (_, i) => split + i);
   const ratioFirst = ownVsOtherRatio(perClass.certFirst, firstClasses, secondClasses);
   const ratioSecond = ownVsOtherRatio(perClass.certSecond, secondClasses, firstClasses);
+  const blindRatioFirst = medianImageError(train, evalSet, secondClasses, cfg.pixelRange) / mean(firstClasses.map((k) => perClass.certFirst[k]));
+  const blindRatioSecond = medianImageError(train, evalSet, firstClasses, cfg.pixelRange) / mean(secondClasses.map((k) => perClass.certSecond[k]));
   const ownVsOtherMseRatio = Math.min(
     ownVsOtherRatio(perClassMse.certFirst, firstClasses, secondClasses),
     ownVsOtherRatio(perClassMse.certSecond, secondClasses, firstClasses),
@@ -491,15 +535,15 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
 
   const samples = (o.sampleIndices ?? []).map((j) =>
     tf.tidy(() => {
-      const x = networkPixels(validation.images.subarray(j * pixels, (j + 1) * pixels), pixels);
+      const x = networkPixels(validation.images.subarray(j * pixels, (j + 1) * pixels), pixels, cfg.pixelRange);
       const code = model.encode(x);
-      // Back to [0, 1] for display.
+      // In [0, 1] for display.
       return [
         x,
         model.decode(code),
         certs.first.forward(tf.slice(code, [0, 0], [-1, half])),
         certs.second.forward(tf.slice(code, [0, half], [-1, half])),
-      ].map((t) => tf.clipByValue(tf.div(tf.add(t, 1), 2), 0, 1).dataSync() as Float32Array);
+      ].map((t) => tf.clipByValue(cfg.pixelRange === 'symmetric' ? tf.div(tf.add(t, 1), 2) : t, 0, 1).dataSync() as Float32Array);
     }),
   );
   model.dispose();
@@ -515,6 +559,8 @@ export async function runVariant(o: RunVariantOptions): Promise<VariantResult & 
     ratioSecond,
     ownVsOtherErrorRatio: Math.min(ratioFirst, ratioSecond),
     ownVsOtherMseRatio,
+    blindRatioFirst,
+    blindRatioSecond,
     mainMae: mean(Array.from(err.main)),
     lossHistory: ae.lossHistory,
     certLossHistory,
@@ -537,6 +583,8 @@ function emptyResult(variant: VariantSpec): VariantResult {
     ratioSecond: NaN,
     ownVsOtherErrorRatio: NaN,
     ownVsOtherMseRatio: NaN,
+    blindRatioFirst: NaN,
+    blindRatioSecond: NaN,
     mainMae: NaN,
     lossHistory: [],
     certLossHistory: [],

@@ -140,6 +140,7 @@ async function writeOutputs(
   if (control) summary.controlOwnVsOtherErrorRatio = control.ownVsOtherErrorRatio;
   if (main && main.mode !== 'none') summary.ownVsOtherMseRatio = main.ownVsOtherMseRatio;
   if (control) summary.controlOwnVsOtherMseRatio = control.ownVsOtherMseRatio;
+  if (main && main.mode !== 'none') summary.blindRatio = Math.min(main.blindRatioFirst, main.blindRatioSecond);
   const param = results.find((r) => r.mode === 'param');
   if (param) summary.paramRoutingOwnVsOtherErrorRatio = param.ownVsOtherErrorRatio;
   const activation = results.find((r) => r.mode === 'activation' && r.routingPct === (o.routingPct ?? 100));
@@ -150,6 +151,7 @@ async function writeOutputs(
     routingPct: r.routingPct,
     ownVsOtherErrorRatio: r.ownVsOtherErrorRatio,
     ownVsOtherMseRatio: r.ownVsOtherMseRatio,
+    blindRatio: Math.min(r.blindRatioFirst, r.blindRatioSecond),
     mainMae: r.mainMae,
   }));
   summary.mode = o.tiny ? 'tiny' : o.quick ? 'quick' : 'full';
