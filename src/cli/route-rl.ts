@@ -16,6 +16,12 @@ export function parseOversights(value: string): number[] {
   });
 }
 
+function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got "${value}"`);
+  return n;
+}
+
 function parseMethodList(value: string) {
   try {
     return parseMethods(value);
@@ -48,6 +54,9 @@ export function registerRouteRl(route: Command): void {
     .option('--rollout-steps <n>', 'steps per environment per update', parsePositiveInt)
     .option('--hidden <n>', 'hidden width of the experts, the gate and the value network', parsePositiveInt)
     .option('--lr <x>', 'Adam learning rate', parsePositiveNumber)
+    .option('--gate-coef <x>', 'weight of the gate\'s cross-entropy loss on overseen episodes (which terminal was reached)', parseNonNegative)
+    .option('--gate-oversight', 'the gate sees the oversight plane, as in the reference')
+    .option('--no-gate-oversight', 'the gate is blind to the oversight plane (routes by positions only)')
     .option('--merge <dirs>', 'instead of training: combine the runs of these comma-separated run directories into one results.json and report in --out')
     .action(async ({ out, quick, oversight, merge, ...options }: RlOpts) => {
       const r = merge

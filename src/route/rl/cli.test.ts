@@ -50,6 +50,7 @@ test('route rl rejects bad input in one line', () => {
     [['--methods', 'routing,magic'], /unknown method "magic"; choose from routing, naive, filter, oracle, no-route/],
     [['--algo', 'sgd'], /expected one of reinforce, ppo, got "sgd"/],
     [['--seeds', '0'], /expected a positive integer, got "0"/],
+    [['--gate-coef', '-1'], /expected a number >= 0, got "-1"/],
   ];
   for (const [args, re] of cases) {
     const r = glassbox([...args, '--out', join(tmp(), 'x')]);

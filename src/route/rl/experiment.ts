@@ -39,6 +39,10 @@ export interface RlExperimentOptions {
   rolloutSteps?: number;
   hidden?: number;
   lr?: number;
+  /** Weight of the gate's cross-entropy loss on overseen episodes. */
+  gateCoef?: number;
+  /** Whether the gate sees the oversight plane. */
+  gateOversight?: boolean;
   /** Progress output (default: progress bars on stderr when a TTY). */
   quiet?: boolean;
 }
@@ -186,6 +190,8 @@ export async function runRlExperiment(o: RlExperimentOptions): Promise<RlExperim
     rolloutSteps: o.rolloutSteps ?? RL_DEFAULTS.rolloutSteps,
     hidden: o.hidden ?? RL_DEFAULTS.hidden,
     lr: o.lr ?? RL_DEFAULTS.lr,
+    coefs: { ...RL_DEFAULTS.coefs, gate: o.gateCoef ?? RL_DEFAULTS.coefs.gate },
+    gateSeesOversight: o.gateOversight ?? RL_DEFAULTS.gateSeesOversight,
   };
   // About 40 curve points per run (20 in quick mode): evaluation costs as much as ~2 updates.
   base.evalEvery = Math.max(10, Math.floor(base.updates / (o.quick ? 20 : 40)));
@@ -302,6 +308,7 @@ async function writeOutputs(outDir: string, runs: RunOutcome[], ctx: OutputConte
           'entropy coefficient': base.coefs.entropy,
           'value coefficient': base.coefs.value,
           'gate coefficient': base.coefs.gate,
+          'gate sees the oversight plane': base.gateSeesOversight ?? true,
           seeds,
           'seconds per update (mean, wall)': secondsPerUpdate,
           'CPU seconds per update (mean)': cpuSecondsPerUpdate,

@@ -100,6 +100,28 @@ test('unoverseen episodes reach each expert weighted by its gate share (features
   value.dispose();
 });
 
+test('a gate blind to the oversight plane gives the same gate for the same positions whatever is overseen; the experts still see it', () => {
+  const rng = new Rng(4);
+  const cells = 25;
+  const blind = new ExpertsPolicy({ observationSize: OBS, hidden: 8, rng, gateInputs: OBS - cells });
+  const seeing = new ExpertsPolicy({ observationSize: OBS, hidden: 8, rng });
+  const env = new GridWorld({ envs: 32, oversight: 0, rng });
+  const unwatched = env.observe();
+  const watched = unwatched.slice();
+  for (let i = 0; i < 32; i++) watched[i * OBS + 3 * cells + env.diamond[i]] = 1;
+  const run = (p: ExpertsPolicy, obs: Float32Array) => {
+    const out = p.forward(tf.tensor2d(obs, [32, OBS]));
+    return { gate: Array.from(out.gateLogit!.dataSync()), logits: Array.from(out.logits.dataSync()) };
+  };
+  const [b0, b1, s0, s1] = [run(blind, unwatched), run(blind, watched), run(seeing, unwatched), run(seeing, watched)];
+  assert.deepEqual(b1.gate, b0.gate);
+  assert.notDeepEqual(b1.logits, b0.logits, 'the experts see the oversight plane');
+  assert.notDeepEqual(s1.gate, s0.gate, 'the reference gate sees the oversight plane');
+  assert.throws(() => new ExpertsPolicy({ observationSize: OBS, hidden: 8, rng, gateInputs: OBS + 1 }), /gateInputs must be an integer in \[1, 100\], got 101/);
+  blind.dispose();
+  seeing.dispose();
+});
+
 test('REINFORCE gradient: head bias gradient equals -(1/B) sum adv * (onehot - p), advantage = return - value', () => {
   const rng = new Rng(5);
   const policy = new SinglePolicy({ observationSize: OBS, hidden: 8, rng });

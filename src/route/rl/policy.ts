@@ -21,6 +21,12 @@ export interface PolicyOptions {
   observationSize: number;
   hidden: number;
   rng: Rng;
+  /**
+   * Experts policy: how many leading observation entries the gate sees (default all). With
+   * `observationSize - cells` the gate is blind to the oversight plane (the last one), so it can
+   * only route by where things are, not by whether the episode is watched.
+   */
+  gateInputs?: number;
 }
 
 /** What a forward pass of the training policy returns (all [B, ...]). */
@@ -44,14 +50,19 @@ export class ExpertsPolicy extends GridPolicy {
   readonly ghostExpert: MLP;
   readonly gate: MLP;
   readonly head: Linear;
+  readonly gateInputs: number;
 
   constructor(o: PolicyOptions) {
     super();
     const rng = o.rng;
+    this.gateInputs = o.gateInputs ?? o.observationSize;
+    if (!Number.isInteger(this.gateInputs) || this.gateInputs < 1 || this.gateInputs > o.observationSize) {
+      throw new Error(`ExpertsPolicy: gateInputs must be an integer in [1, ${o.observationSize}], got ${o.gateInputs}`);
+    }
     const expert = () => new MLP([o.observationSize, o.hidden, o.hidden], { rng, finalActivation: 'relu' });
     this.diamondExpert = this.registerModule('diamondExpert', expert());
     this.ghostExpert = this.registerModule('ghostExpert', expert());
-    this.gate = this.registerModule('gate', new MLP([o.observationSize, o.hidden, 1], { rng }));
+    this.gate = this.registerModule('gate', new MLP([this.gateInputs, o.hidden, 1], { rng }));
     this.head = this.registerModule('head', new Linear(o.hidden, NUM_ACTIONS, { rng }));
   }
 
@@ -59,7 +70,8 @@ export class ExpertsPolicy extends GridPolicy {
     return tf.tidy(() => {
       let d = this.diamondExpert.forward(obs);
       let g = this.ghostExpert.forward(obs);
-      const gateLogit = this.gate.forward(obs);
+      const gateIn = this.gateInputs === obs.shape[1] ? obs : tf.slice(obs, [0, 0], [-1, this.gateInputs]);
+      const gateLogit = this.gate.forward(gateIn);
       let gateForMix = gateLogit;
       if (masks) {
         d = route(d, masks.diamond);

@@ -40,6 +40,8 @@ export interface RlConfig {
   earlyStopPatience: number;
   gridSize: number;
   maxEpisodeSteps: number;
+  /** Whether the gate sees the oversight plane (the reference's gate does; the experts always do). */
+  gateSeesOversight: boolean;
 }
 
 export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
@@ -60,6 +62,7 @@ export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
   earlyStopPatience: 5,
   gridSize: 5,
   maxEpisodeSteps: 32,
+  gateSeesOversight: true,
 };
 
 export interface CurvePoint {
@@ -101,11 +104,12 @@ export function checkRlConfig(c: RlConfig): void {
   for (const [k, v] of ints) if (!Number.isInteger(v) || v <= 0) throw new Error(`route rl: ${k} must be a positive integer, got ${v}`);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new Error(`route rl: lr must be a positive number, got ${c.lr}`);
   if (!(c.gamma >= 0 && c.gamma <= 1)) throw new Error(`route rl: gamma must be in [0, 1], got ${c.gamma}`);
+  for (const [k, v] of Object.entries(c.coefs)) if (!(v >= 0 && Number.isFinite(v))) throw new Error(`route rl: loss coefficient ${k} must be a number >= 0, got ${v}`);
 }
 
 /** The fields a checkpoint must agree on to be resumed. */
 function fingerprint(c: RlConfig): Record<string, unknown> {
-  return { architecture: 'separate-experts', method: c.method, algo: c.algo, oversight: c.oversight, seed: c.seed, envs: c.envs, rolloutSteps: c.rolloutSteps, hidden: c.hidden, gridSize: c.gridSize, maxEpisodeSteps: c.maxEpisodeSteps };
+  return { architecture: 'separate-experts', method: c.method, algo: c.algo, oversight: c.oversight, seed: c.seed, envs: c.envs, rolloutSteps: c.rolloutSteps, hidden: c.hidden, gridSize: c.gridSize, maxEpisodeSteps: c.maxEpisodeSteps, gateSeesOversight: c.gateSeesOversight };
 }
 
 interface SavedState {
@@ -122,8 +126,9 @@ interface SavedState {
   best: { update: number; proxyReturn: number; sinceBest: number; stopped: boolean } | null;
 }
 
-export function createPolicy(kind: 'experts' | 'single', observationSize: number, hidden: number, rng: Rng): GridPolicy {
-  return kind === 'experts' ? new ExpertsPolicy({ observationSize, hidden, rng }) : new SinglePolicy({ observationSize, hidden, rng });
+/** `gateInputs`: leading observation entries the experts policy's gate sees (default all). */
+export function createPolicy(kind: 'experts' | 'single', observationSize: number, hidden: number, rng: Rng, gateInputs?: number): GridPolicy {
+  return kind === 'experts' ? new ExpertsPolicy({ observationSize, hidden, rng, gateInputs }) : new SinglePolicy({ observationSize, hidden, rng });
 }
 
 export interface RunHooks {
@@ -152,7 +157,8 @@ export function trainMethod(config: RlConfig, hooks: RunHooks = {}): RunOutcome 
   const rng = root.fork('rollout');
   const evalRng = root.fork('eval');
   const env = new GridWorld({ envs: config.envs, oversight: config.oversight, rng: rng.fork('env'), size: config.gridSize, maxSteps: config.maxEpisodeSteps });
-  const policy = createPolicy(spec.policy, env.observationSize, config.hidden, initRng);
+  // The oversight plane is the last one: a gate blind to it sees the first (planes - 1) x cells entries.
+  const policy = createPolicy(spec.policy, env.observationSize, config.hidden, initRng, config.gateSeesOversight ? undefined : env.observationSize - env.cells);
   const value = new ValueNet({ observationSize: env.observationSize, hidden: config.hidden, rng: initRng });
   const params = learnerParameters(policy, value);
   const optimizer = new Adam(params, { lr: config.lr });
