@@ -16,7 +16,8 @@ export interface HookContext {
    * Shared by every hook of one forward pass (e.g. to stash source activations for later
    * destinations). The model frees each block's intermediates when the block is done; a tensor
    * in the store lives on until it is replaced or removed (then it is freed at the end of the
-   * block) or the pass ends. Keep anything needed after the pass with tf.keep/clone yourself.
+   * block) or the pass ends. Keep anything needed after the pass with tf.keep/clone yourself,
+   * and store a clone of a tensor that also flows on as an activation.
    */
   store: Map<string, unknown>;
 }

@@ -306,7 +306,7 @@ export class HookedTransformer extends Module {
   /**
    * Logits of the blocks from `layer` on (then ln_final and the unembedding), given their input
    * residual stream [batch, pos, d_model], as TransformerLens's `start_at_layer`: the embeddings
-   * and earlier blocks are skipped, and only their hooks are not run. Positions are 0..pos-1,
+   * and earlier blocks are skipped, and so are their hooks. Positions are 0..pos-1,
    * without padding or a KV cache. `layer` = nLayers runs ln_final and the unembedding only.
    */
   runFromLayer(layer: number, residPre: Tensor, options: { hooks?: HookSpec | readonly HookSpec[]; cache?: CacheSpec } = {}): CacheResult {
