@@ -10,7 +10,7 @@ import { Rng } from '../engine/rng.js';
 import { HookedTransformer } from '../nn/transformer/index.js';
 import { makeAblation } from './ablations.js';
 import { disposeBatches, prepareBatches } from './evaluate.js';
-import { areaUnderCurve, curveSizes, evaluateCircuit, faithfulnessCurve } from './faithfulness.js';
+import { areaUnderCurve, curveSizes, evaluateCircuit, faithfulnessCurve, rankEdges } from './faithfulness.js';
 import { CircuitGraph } from './graph.js';
 import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
@@ -140,6 +140,9 @@ test('faithfulness: the full circuit recovers the full model, the empty circuit 
     const curve = faithfulnessCurve(pm, prepared, scores, [0, 3, E], 'complement', metric);
     assert.ok(Math.abs(curve.points[0].mean - none.circuit) < 1e-4);
     assert.ok(Math.abs(curve.points[2].mean - all.circuit) < 1e-4);
+    // Sizes measured several per pass (small model) equal one circuit at a time.
+    const top3 = pm.graph.maskOf(rankEdges(scores).slice(0, 3));
+    assert.ok(Math.abs(curve.points[1].mean - evaluateCircuit(pm, prepared, top3, 'complement', metric).circuit) < 1e-4);
     assert.equal(curve.points[0].perPrompt.length, ds.prompts.length);
   } finally {
     disposeBatches(prepared);

@@ -1,7 +1,7 @@
 // Faithfulness of circuits: one edge set against the full and the fully patched model, and
 // curves over circuits of increasing size taken from edge scores (the prepared batches, and so
 // the ablation activations, are computed once for the whole sweep).
-import { evaluateMask, patchMask, type PatchSet, type PreparedBatch } from './evaluate.js';
+import { evaluateMask, evaluateMasks, masksPerPass, patchMask, type PatchSet, type PreparedBatch } from './evaluate.js';
 import { meanOf, percentOfFull, type Metric } from './metrics.js';
 import type { PatchableModel } from './patchable-model.js';
 
@@ -86,11 +86,17 @@ export function faithfulnessCurve(pm: PatchableModel, prepared: readonly Prepare
   const order = rankEdges(scores);
   const ks = curveSizes(sizes, E);
   const points: CurvePoint[] = [];
-  for (const k of ks) {
+  const circuitOf = (k: number) => {
     const circuit = new Float32Array(E);
     for (let i = 0; i < k; i++) circuit[order[i]] = 1;
-    const perPrompt = circuitValues(pm, prepared, circuit, set, metric);
-    points.push({ edges: k, mean: meanOf(perPrompt), perPrompt });
+    return patchMask(circuit, set);
+  };
+  // Several sizes per pass where that pays (small models); the node graph takes one at a time.
+  const perPass = masksPerPass(pm, prepared);
+  for (let i = 0; i < ks.length; i += perPass) {
+    const group = ks.slice(i, i + perPass);
+    const values = perPass === 1 ? [evaluateMask(pm, prepared, circuitOf(group[0]), metric)] : evaluateMasks(pm, prepared, group.map(circuitOf), metric);
+    group.forEach((k, j) => points.push({ edges: k, mean: meanOf(values[j]), perPrompt: values[j] }));
     onPoint?.(points.length, ks.length);
   }
   return { metric: metric.name, points, area: areaUnderCurve(points.map((p) => p.edges / E), points.map((p) => p.mean)) };

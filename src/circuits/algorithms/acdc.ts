@@ -12,27 +12,10 @@
 // Every edge patched so far enters the current destination or a later one, so the model before
 // the current destination's layer computes exactly the unpatched run: passes start at that layer
 // from the unpatched run's residual stream and source activations (computed once per batch).
-import { disposeBatches, evaluateMasks, prepareBatches } from '../evaluate.js';
+import { disposeBatches, evaluateMasks, masksPerPass, prepareBatches } from '../evaluate.js';
 import { meanOf } from '../metrics.js';
-import type { PatchableModel, UnpatchedPrefix } from '../patchable-model.js';
+import type { UnpatchedPrefix } from '../patchable-model.js';
 import type { DiscoveryAlgorithm } from './types.js';
-
-// Speculation pays only while a pass is dominated by per-operation overhead: every kept edge
-// wastes the measurements after it, so once a batch's own work is large, one candidate per pass
-// is fastest (measured: 4-layer d128 model, 32 prompts x 11 tokens: 1 per pass 30 CPU-s, 4 per
-// pass 32, 16 per pass 47; 2-layer d32, 8 x 7 tokens: 1 per pass 0.21-0.44, 4 per pass 0.14).
-/** Token rows (candidates x prompts x positions) one pass aims for when the candidate count is automatic. */
-const TOKEN_ROWS_PER_PASS = 256;
-/** Bytes of stacked source differences one pass may hold when the candidate count is automatic. */
-const CANDIDATE_MEMORY_BYTES = 256 * 2 ** 20;
-const MAX_AUTO_CANDIDATES = 16;
-
-/** Candidates per pass: about 256 token rows per pass, within the memory budget, 1 to 16. */
-export function acdcCandidatesPerPass(pm: PatchableModel, batchTokens: number): number {
-  const perVariantBytes = batchTokens * pm.graph.sources.length * pm.cfg.dModel * 4;
-  const byWork = Math.floor(TOKEN_ROWS_PER_PASS / batchTokens);
-  return Math.max(1, Math.min(MAX_AUTO_CANDIDATES, byWork, Math.floor(CANDIDATE_MEMORY_BYTES / perVariantBytes)));
-}
 
 export const acdc: DiscoveryAlgorithm = (pm, dataset, ablation, metric, o) => {
   const { graph } = pm;
@@ -42,8 +25,9 @@ export const acdc: DiscoveryAlgorithm = (pm, dataset, ablation, metric, o) => {
   const prepared = prepareBatches(pm, dataset, ablation, o.direction ?? 'ablate', o.batchSize ?? 32);
   const prefixes: UnpatchedPrefix[] = [];
   try {
-    const largest = Math.max(...prepared.map((b) => b.base.length * (b.base[0]?.length ?? 0)));
-    const perPass = o.candidates ?? acdcCandidatesPerPass(pm, largest);
+    // Speculation pays only while passes are overhead-bound: each kept edge wastes the
+    // measurements after it (see masksPerPass for the default).
+    const perPass = o.candidates ?? masksPerPass(pm, prepared);
     if (!Number.isInteger(perPass) || perPass < 1) throw new Error(`acdc: candidates per pass must be a positive integer, got ${perPass}`);
     for (const b of prepared) prefixes.push(pm.unpatchedPrefix(b.base, b.patch));
     const startsFor = (layer: number) => (layer >= 1 ? prefixes.map((p) => p.startAt(layer)) : undefined);
