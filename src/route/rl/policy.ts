@@ -3,6 +3,8 @@
 // observation to one logit), and a shared linear action head. Action logits =
 // head(g * diamond + (1 - g) * ghost) with g = sigmoid(gate), which equals mixing the two experts'
 // logits through the shared head. At deployment only the diamond expert acts: head(diamond).
+// The gate may see only the leading observation entries (`gateInputs`), e.g. all planes but the
+// oversight one.
 // There is no shared trunk before the experts (as in the reference setup): a trunk receives every
 // episode's gradient, so behaviour learned there is not localized by routing; with one, we measured
 // the deployed diamond expert behaving exactly like the mixture. The single policy (baselines) is
