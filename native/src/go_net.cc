@@ -28,6 +28,7 @@
 #include "go_winograd.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
@@ -98,7 +99,7 @@ void conv_epilogue(const ConvOp& c, const float* src, float* dst, int64_t p0, in
 }
 
 // Adds v * w[0..O) to acc[0..O).
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+GB_SIMD_CLONES
 void axpy_row(float* __restrict__ acc, const float* __restrict__ w, float v, int64_t O) {
   for (int64_t o = 0; o < O; ++o) acc[o] += v * w[o];
 }
@@ -195,7 +196,7 @@ void run_conv(const ConvOp& c, Buffers& buf, int64_t N, int64_t H, int64_t W) {
   }
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+GB_SIMD_CLONES
 void norm_act_row(const float* __restrict__ x, float* __restrict__ y, const float* __restrict__ scale, const float* __restrict__ bias,
                   int64_t C, int act) {
   if (act == kActRelu) {

@@ -11,6 +11,7 @@
 
 #include "gemm.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 constexpr int64_t kMaxTilesPerTask = 48;
 
 // V[k * vstride + (p - p0) * C + c] = (B^T d B)[k] for the tiles p in [p0, p1).
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+GB_SIMD_CLONES
 void input_tiles(const float* x, int64_t H, int64_t W, int64_t C, int64_t TH, int64_t TW, int64_t p0, int64_t p1, float* V,
                  int64_t vstride, const float* zero, float* t) {
   for (int64_t p = p0; p < p1; ++p) {
@@ -93,7 +94,7 @@ __attribute__((always_inline)) inline void store_row4(const float* a0, const flo
 // Y = A^T m A for the tiles p in [p0, p1) from M[k * mstride + (p - p0) * O + o], written to y
 // (clipped at the bottom and right edges) through the epilogue. Scratch: t (24 * O), row (4 * O),
 // bs (O: bias + the image's vector bias).
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+GB_SIMD_CLONES
 void output_tiles(const float* M, int64_t mstride, int64_t p0, int64_t p1, float* y, int64_t H, int64_t W, int64_t O, int64_t TH,
                   int64_t TW, const WinogradEpilogue& e, float* t, float* row, float* bs) {
   int64_t bs_image = -1;
@@ -157,7 +158,7 @@ thread_local bool serial_mode = false;
 
 }  // namespace
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=haswell", "default")))
+GB_SIMD_CLONES
 void go_epilogue_row(const float* src, float* dst, int64_t O, const float* bias, const float* vec, int act, bool accumulate) {
   float tmp[512];
   for (int64_t o0 = 0; o0 < O; o0 += 512) {

@@ -15,6 +15,7 @@
 #include "fast_math.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
@@ -36,7 +37,7 @@ inline float tanh_fast(float u) {
   return u < 0.f ? -t : t;
 }
 
-__attribute__((target_clones("arch=haswell", "default")))
+GB_SIMD_CLONES
 void gelu_range(const float* x, float* y, int64_t n, bool tanh_form) {
   if (tanh_form) {
     for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + tanh_fast(kSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
@@ -45,7 +46,7 @@ void gelu_range(const float* x, float* y, int64_t n, bool tanh_form) {
   }
 }
 
-__attribute__((target_clones("arch=haswell", "default")))
+GB_SIMD_CLONES
 void gelu_grad_range(const float* dy, const float* x, float* dx, int64_t n, bool tanh_form) {
   if (tanh_form) {
     for (int64_t i = 0; i < n; ++i) {
@@ -62,15 +63,52 @@ void gelu_grad_range(const float* dy, const float* x, float* dx, int64_t n, bool
   }
 }
 
-// Mean and 1/sqrt(var + eps) of one row.
-inline void row_stats(const float* x, int64_t D, float eps, float* mean, float* rstd) {
+constexpr int64_t kLanes = 16;
+
+// Sums of f(j) for j in [0, n), kept in kLanes partial sums so the loop vectorises (one running
+// float sum is a serial dependency the compiler may not reorder).
+template <class F>
+__attribute__((always_inline)) inline float lane_sum(int64_t n, F f) {
+  float acc[kLanes] = {};
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int64_t l = 0; l < kLanes; ++l) acc[l] += f(j + l);
+  }
   float s = 0.f;
-  for (int64_t j = 0; j < D; ++j) s += x[j];
-  const float mu = s / static_cast<float>(D);
-  float v = 0.f;
-  for (int64_t j = 0; j < D; ++j) v += (x[j] - mu) * (x[j] - mu);
+  for (; j < n; ++j) s += f(j);
+  for (int64_t l = 0; l < kLanes; ++l) s += acc[l];
+  return s;
+}
+
+// Mean and 1/sqrt(var + eps) of one row.
+__attribute__((always_inline)) inline void row_stats(const float* x, int64_t D, float eps, float* mean, float* rstd) {
+  const float mu = lane_sum(D, [x](int64_t j) { return x[j]; }) / static_cast<float>(D);
+  const float v = lane_sum(D, [x, mu](int64_t j) { return (x[j] - mu) * (x[j] - mu); });
   *mean = mu;
   *rstd = 1.f / std::sqrt(v / static_cast<float>(D) + eps);
+}
+
+GB_SIMD_CLONES
+void layer_norm_row(const float* x, const float* gamma, const float* beta, float* y, int64_t D, float eps) {
+  float mu, rstd;
+  row_stats(x, D, eps, &mu, &rstd);
+  for (int64_t j = 0; j < D; ++j) {
+    float v = (x[j] - mu) * rstd;
+    if (gamma) v *= gamma[j];
+    if (beta) v += beta[j];
+    y[j] = v;
+  }
+}
+
+// dx of one row; also returns the row's mean and rstd for the parameter gradients.
+GB_SIMD_CLONES
+void layer_norm_grad_row(const float* dy, const float* x, const float* gamma, float* dx, int64_t D, float eps, float* mean, float* rstd) {
+  row_stats(x, D, eps, mean, rstd);
+  const float mu = *mean, rs = *rstd;
+  const auto g = [dy, gamma](int64_t j) { return gamma ? dy[j] * gamma[j] : dy[j]; };
+  const float mg = lane_sum(D, g) / static_cast<float>(D);
+  const float mgx = lane_sum(D, [&](int64_t j) { return g(j) * (x[j] - mu) * rs; }) / static_cast<float>(D);
+  for (int64_t j = 0; j < D; ++j) dx[j] = rs * (g(j) - mg - (x[j] - mu) * rs * mgx);
 }
 
 size_t row_grain(int64_t D) { return static_cast<size_t>(std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(D, 1))); }
@@ -90,16 +128,8 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   require((!gamma.data || static_cast<int64_t>(gamma.size) == D) && (!beta.data || static_cast<int64_t>(beta.size) == D), info, "layerNorm: gamma/beta must have D values");
   parallel_for(static_cast<size_t>(rows), row_grain(D), [&](size_t lo, size_t hi) {
     for (size_t r = lo; r < hi; ++r) {
-      const float* xr = x.data + static_cast<int64_t>(r) * D;
-      float* yr = out.data + static_cast<int64_t>(r) * D;
-      float mu, rstd;
-      row_stats(xr, D, eps, &mu, &rstd);
-      for (int64_t j = 0; j < D; ++j) {
-        float v = (xr[j] - mu) * rstd;
-        if (gamma.data) v *= gamma.data[j];
-        if (beta.data) v += beta.data[j];
-        yr[j] = v;
-      }
+      const int64_t off = static_cast<int64_t>(r) * D;
+      layer_norm_row(x.data + off, gamma.data, beta.data, out.data + off, D, eps);
     }
   });
   return info.Env().Undefined();
@@ -121,22 +151,8 @@ Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
   std::vector<float> mean(static_cast<size_t>(rows)), rstd(static_cast<size_t>(rows));
   parallel_for(static_cast<size_t>(rows), row_grain(D), [&](size_t lo, size_t hi) {
     for (size_t r = lo; r < hi; ++r) {
-      const float* xr = x.data + static_cast<int64_t>(r) * D;
-      const float* dyr = dy.data + static_cast<int64_t>(r) * D;
-      float* dxr = dx.data + static_cast<int64_t>(r) * D;
-      row_stats(xr, D, eps, &mean[r], &rstd[r]);
-      const float mu = mean[r], rs = rstd[r];
-      float sum_g = 0.f, sum_gx = 0.f;
-      for (int64_t j = 0; j < D; ++j) {
-        const float g = gamma.data ? dyr[j] * gamma.data[j] : dyr[j];
-        sum_g += g;
-        sum_gx += g * (xr[j] - mu) * rs;
-      }
-      const float mg = sum_g / static_cast<float>(D), mgx = sum_gx / static_cast<float>(D);
-      for (int64_t j = 0; j < D; ++j) {
-        const float g = gamma.data ? dyr[j] * gamma.data[j] : dyr[j];
-        dxr[j] = rs * (g - mg - (xr[j] - mu) * rs * mgx);
-      }
+      const int64_t off = static_cast<int64_t>(r) * D;
+      layer_norm_grad_row(dy.data + off, x.data + off, gamma.data, dx.data + off, D, eps, &mean[r], &rstd[r]);
     }
   });
   // Pass 2, by column blocks (each thread owns its columns): dgamma and dbeta.

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
@@ -17,7 +18,7 @@ struct AdamParams {
   float beta1, beta2, eps, step_size, decay, l2, inv_bc2_sqrt;
 };
 
-__attribute__((target_clones("arch=haswell", "default")))
+GB_SIMD_CLONES
 void adam_range(const float* p, const float* g, float* m, float* v, float* out, int64_t n, AdamParams a) {
   for (int64_t i = 0; i < n; ++i) {
     const float gi = g[i] + a.l2 * p[i];

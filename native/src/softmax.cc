@@ -7,16 +7,16 @@
 #include "fast_math.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
 
-// Built for AVX-512, AVX2 and baseline (the CPU's best chosen at load; see unary.cc on why not
-// "arch=haswell"). Max and sum run in kLanes independent partial results so the loops vectorise (a single
-// running float sum or max is a serial dependency the compiler may not reorder).
+// In SIMD clones (simd_clones.h). Max and sum run in kLanes independent partial results so the loops
+// vectorise (a single running float sum or max is a serial dependency the compiler may not reorder).
 constexpr int64_t kLanes = 16;
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+GB_SIMD_CLONES
 void softmax_rows(const float* x, float* y, int64_t r0, int64_t r1, int64_t cols, bool log) {
   const int64_t body = cols - cols % kLanes;
   for (int64_t r = r0; r < r1; ++r) {

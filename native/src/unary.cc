@@ -7,6 +7,7 @@
 #include "fast_math.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "simd_clones.h"
 
 namespace gb {
 namespace {
@@ -26,10 +27,8 @@ inline float erf_approx(float x) {
   return s * (1.f - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * fast_exp(-ax * ax));
 }
 
-// Each op as a loop the compiler can vectorise; built for AVX-512, AVX2 and baseline, the best
-// the CPU supports chosen when the library loads. (Not "arch=haswell": that clone is chosen only
-// on CPUs that identify as Haswell-family Intel, so AMD and newer Intel ran the SSE2 build.)
-__attribute__((target_clones("avx512f", "avx2", "default")))
+// Each op as a loop the compiler can vectorise, in SIMD clones (simd_clones.h).
+GB_SIMD_CLONES
 void apply(int op, const float* x, float* y, int64_t n, float alpha, float beta) {
   switch (op) {
     case kNeg: for (int64_t i = 0; i < n; ++i) y[i] = -x[i]; break;
