@@ -46,7 +46,7 @@ export interface RlConfig {
 
 export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
   algo: 'reinforce',
-  updates: 5000,
+  updates: 7000,
   envs: 512,
   rolloutSteps: 8,
   hidden: 64,
@@ -54,7 +54,7 @@ export const RL_DEFAULTS: Omit<RlConfig, 'method' | 'oversight' | 'seed'> = {
   gamma: 0.97,
   // The reference's entropy and value coefficients (0.1, 0.5) and no gradient clipping. The gate
   // differs (see README): blind to the oversight plane and trained with weight 1 (reference: sees
-  // it, weight 0.01), which at 1% oversight lifts the deployed diamond rate from ~0.55 to ~0.7.
+  // it, weight 0.01), which at 1% oversight lifts the deployed diamond rate from 0.56 to 0.82 (7000 updates, 2 seeds).
   coefs: { entropy: 0.1, value: 0.5, gate: 1 },
   ppo: { epochs: 4, minibatches: 4, clip: 0.2 },
   maxGradNorm: 0,
