@@ -47,7 +47,7 @@ class SplitCodeEncoder extends Module {
 
 export class PartitionedAutoencoder extends Module implements HookedModel<Tensor, AutoencoderOutput> {
   readonly encoder: SplitCodeEncoder;
-  /** Decoder: code -> hidden (mirrored) -> image, sigmoid output. */
+  /** Decoder: code -> hidden (mirrored) -> image, linear output. */
   readonly decoder: MLP;
 
   constructor(readonly shape: AutoencoderShape, rng: Rng) {
