@@ -5,8 +5,9 @@ import type { RouteMnistConfig } from './experiment.js';
 
 /**
  * The issue's architecture with the reference's coefficients, trained for what a shared 2-core
- * machine affords (2000 steps of batch 128, 1500 certificate steps; about 45 CPU-minutes per
- * variant under load), not the reference's 200 epochs at batch 2048. See src/route/README.md.
+ * machine affords (2000 steps of batch 128, 1500 certificate steps: 3 minutes per variant on a
+ * quiet machine, 25-45 under heavy load), not the reference's 200 epochs at batch 2048. See
+ * src/route/README.md.
  */
 export const FULL_CONFIG: RouteMnistConfig = {
   hidden: [2048, 512],
