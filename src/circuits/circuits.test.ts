@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Tiktoken } from 'js-tiktoken/lite';
+import gpt2Ranks from 'js-tiktoken/ranks/gpt2';
 import { initBackend } from '../engine/backend.js';
 import { Rng } from '../engine/rng.js';
 import { HookedTransformer } from '../nn/transformer/index.js';
@@ -14,7 +16,7 @@ import { areaUnderCurve, curveSizes, evaluateCircuit, faithfulnessCurve, rankEdg
 import { CircuitGraph } from './graph.js';
 import { metricByName } from './metrics.js';
 import { PatchableModel } from './patchable-model.js';
-import { datasetFromJson, retokenize, TASKS, taskByName, type TextTokenizer } from './tasks/index.js';
+import { datasetFromJson, GLUE_MARKER, retokenize, TASKS, taskByName, type TextTokenizer } from './tasks/index.js';
 import { saveTaskModel } from './tasks/train-model.js';
 import { readEdgeFile, runFaithfulness } from './study.js';
 import { benchPatching, PATCHING_TINY } from './bench.js';
@@ -75,6 +77,28 @@ test('re-tokenizing a task for another tokenizer: answers take a leading space; 
   assert.throws(() => retokenize(ds, toy), /(tokens; answers must be single tokens|clean prompt has \d+ tokens, corrupt prompt has \d+)/);
 });
 
+test('IOI and greater-than re-tokenized by the real GPT-2 tokenizer (js-tiktoken) read as in the literature', () => {
+  const gpt2 = new Tiktoken(gpt2Ranks);
+  const tokenizer: TextTokenizer = { encode: (t) => gpt2.encode(t) };
+  const rng = new Rng(9);
+  for (const name of ['ioi', 'greater-than']) {
+    const words = taskByName(name).generate(rng, 200);
+    const ds = retokenize(words, tokenizer, 50257);
+    const p = ds.prompts[0];
+    assert.equal(p.clean.length, p.corrupt.length);
+    if (name === 'greater-than') {
+      const text = gpt2.decode(p.clean);
+      assert.match(text, /^The \w+ lasted from the year 17\d\d to the year 17$/);
+      assert.equal(gpt2.decode(p.clean.slice(-1)), ' 17');
+      const yy = p.metadata!.year as number;
+      assert.equal(gpt2.decode(p.clean.slice(7, 8)), String(yy).padStart(2, '0'), 'the start year is one bare two-digit token after " 17"');
+      assert.deepEqual(p.correct.map((t) => Number(gpt2.decode([t]))), Array.from({ length: 99 - yy }, (_, i) => yy + 1 + i));
+    } else {
+      assert.ok([...p.correct, ...p.wrong].every((t) => /^ [A-Z][a-z]+$/.test(gpt2.decode([t]))), 'answers are single-token names with a leading space');
+    }
+  }
+});
+
 test('task generators: equal lengths, answers right by construction', () => {
   const rng = new Rng(4);
   for (const name of Object.keys(TASKS)) {
@@ -98,8 +122,9 @@ test('task generators: equal lengths, answers right by construction', () => {
       assert.equal(names.filter((x) => x === w(p.wrong)[0]).length, 2, 'the subject appears twice');
     }
     if (name === 'greater-than') {
-      const yy = Number(w(p.clean)[7]);
-      assert.ok(w(p.correct).every((y) => Number(y) > yy) && w(p.wrong).every((y) => Number(y) <= yy));
+      const year = (word: string) => Number(word.replace(GLUE_MARKER, ''));
+      const yy = year(w(p.clean)[7]);
+      assert.ok(w(p.correct).every((y) => year(y) > yy) && w(p.wrong).every((y) => year(y) <= yy));
     }
     if (name === 'induction') {
       const cur = p.clean[p.clean.length - 1];

@@ -135,17 +135,26 @@ export function batches(ds: CircuitDataset, size: number): Prompt[][] {
   return out;
 }
 
+/** A word starting with this marker is written straight after the previous word, with no space ("17", "##32" -> "1732"). */
+export const GLUE_MARKER = '##';
+
+/** The text of a word-level prompt: words joined by spaces, glued words (GLUE_MARKER) without one. */
+export function wordsToText(words: readonly string[]): string {
+  return words.map((w, i) => (w.startsWith(GLUE_MARKER) ? w.slice(GLUE_MARKER.length) : i === 0 ? w : ` ${w}`)).join('');
+}
+
 /**
- * A word-level dataset re-encoded with another tokenizer (e.g. GPT-2's): each prompt is its words
- * joined by spaces, each answer is " " + word and must be one token; clean and corrupt prompts
- * must come out the same length.
+ * A word-level dataset re-encoded with another tokenizer (e.g. GPT-2's): each prompt is its text
+ * (wordsToText), each answer is " " + word (a glued word: the word alone) and must be one token;
+ * clean and corrupt prompts must come out the same length.
  */
 export function retokenize(ds: CircuitDataset, tokenizer: TextTokenizer, vocabSize?: number): CircuitDataset {
   const vocab = ds.vocab;
   if (!vocab) throw new Error(`${ds.name}: only word-level datasets (with a vocabulary) can be re-tokenized`);
-  const text = (ids: number[]) => ids.map((i) => vocab[i]).join(' ');
+  const text = (ids: number[]) => wordsToText(ids.map((i) => vocab[i]));
+  const answer = (i: number) => (vocab[i].startsWith(GLUE_MARKER) ? vocab[i].slice(GLUE_MARKER.length) : ` ${vocab[i]}`);
   return datasetFromJson(
-    { name: ds.name, prompts: ds.prompts.map((p) => ({ clean: text(p.clean), corrupt: text(p.corrupt), correct: p.correct.map((i) => ` ${vocab[i]}`), wrong: p.wrong.map((i) => ` ${vocab[i]}`), ...(p.metadata ? { metadata: p.metadata } : {}) })) },
+    { name: ds.name, prompts: ds.prompts.map((p) => ({ clean: text(p.clean), corrupt: text(p.corrupt), correct: p.correct.map(answer), wrong: p.wrong.map(answer), ...(p.metadata ? { metadata: p.metadata } : {}) })) },
     { tokenizer, source: `${ds.name} (re-tokenized)`, ...(vocabSize ? { vocabSize } : {}) },
   );
 }

@@ -1,10 +1,13 @@
-// Greater-than: "The war lasted from the year 17 32 to the year 17" -> any two-digit year above
-// 32 (correct) rather than 00..32 (wrong). The corrupt prompt starts at 01.
+// Greater-than: "The war lasted from the year 1732 to the year 17" -> any two-digit year above
+// 32 (correct) rather than 00..32 (wrong). The corrupt prompt starts at 01. The two-digit years
+// are glued to the "17" before them, so through GPT-2's tokenizer the prompt reads as in the
+// literature (" 17" + "32") and the answers are the bare two-digit tokens.
 import type { Rng } from '../../engine/rng.js';
+import { GLUE_MARKER } from './dataset.js';
 import { answerExample, datasetFromWords, pick, type CircuitTask, type WordPrompt } from './task.js';
 
 const NOUNS = ['war', 'expedition', 'project', 'voyage', 'reign', 'strike', 'dynasty', 'trial'];
-const YEARS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const YEARS = Array.from({ length: 100 }, (_, i) => GLUE_MARKER + String(i).padStart(2, '0'));
 
 export function greaterThanTask(): CircuitTask {
   const vocab = ['The', 'lasted', 'from', 'the', 'year', '17', 'to', ...NOUNS, ...YEARS];
@@ -12,7 +15,7 @@ export function greaterThanTask(): CircuitTask {
     const yy = 2 + rng.int(97); // 02 .. 98
     const noun = pick(rng, NOUNS);
     const text = (start: string) => ['The', noun, 'lasted', 'from', 'the', 'year', '17', start, 'to', 'the', 'year', '17'];
-    return { clean: text(YEARS[yy]), corrupt: text('01'), correct: YEARS.slice(yy + 1), wrong: YEARS.slice(0, yy + 1), metadata: { year: yy } };
+    return { clean: text(YEARS[yy]), corrupt: text(YEARS[1]), correct: YEARS.slice(yy + 1), wrong: YEARS.slice(0, yy + 1), metadata: { year: yy } };
   };
   return {
     name: 'greater-than',
