@@ -1,6 +1,6 @@
 // `glassbox circuits ...`: circuit discovery and faithfulness. Parsing only; the work lives in src/circuits.
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { initBackend } from '../engine/backend.js';
 import { Rng } from '../engine/rng.js';
 import { ABLATION_NAMES } from '../circuits/ablations.js';
@@ -9,28 +9,39 @@ import { METRICS } from '../circuits/metrics.js';
 import { TASKS, taskByName, datasetToJson } from '../circuits/tasks/index.js';
 import { runAblationComparison, runDiscover, runFaithfulness, runTrainModel, type CircuitRunOptions } from '../circuits/study.js';
 import type { CurveSizes } from '../circuits/faithfulness.js';
+import { parseNonNegativeInt, parseNumber, parsePositiveInt, parseSeed } from './options.js';
 
-function int(flag: string, v: string | undefined, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`${flag} must be an integer >= ${min}, got '${v}'`);
-  return Number(v);
-}
-
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${flag} must be a number, got '${v}'`);
-  return n;
-}
-
-function sizes(v: string | undefined): CurveSizes | undefined {
-  if (v === undefined || v === 'log' || v === 'all') return v;
-  const parts = v.split(',').map((s) => s.trim());
-  if (parts.some((s) => !/^\d+$/.test(s))) throw new Error(`--sizes must be "log", "all" or comma-separated edge counts, got '${v}'`);
+function parseSizes(value: string): CurveSizes {
+  if (value === 'log' || value === 'all') return value;
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`expected "log", "all" or comma-separated edge counts, got "${value}"`);
   return parts.map(Number);
 }
 
-type Opts = Record<string, string | boolean | undefined>;
+/** The options every run command shares, under their CLI names. */
+interface RunOpts {
+  model: string;
+  task?: string;
+  dataset?: string;
+  tokenizer?: string;
+  out: string;
+  seed: number;
+  quick?: boolean;
+  prompts?: number;
+  batchSize: number;
+  ablation: string;
+  metric?: string;
+  direction: string;
+  set: string;
+  nodes?: boolean;
+  wholeAttentionInput?: boolean;
+  perPosition?: boolean;
+}
+
+interface EdgeSetOpts extends RunOpts {
+  edges: string;
+  top?: number;
+}
 
 function common(cmd: Command): Command {
   return cmd
@@ -39,10 +50,10 @@ function common(cmd: Command): Command {
     .option('--dataset <file>', 'prompts from a dataset JSON file instead of a task')
     .option('--tokenizer <dir>', 'GPT-2 tokenizer directory (vocab.json, merges.txt) for text prompts, e.g. IOI or greater-than on user-supplied GPT-2 weights')
     .requiredOption('--out <dir>', 'run directory')
-    .option('--seed <n>', 'random seed', '0')
+    .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--quick', 'fewer prompts')
-    .option('--prompts <n>', 'number of generated prompts')
-    .option('--batch-size <n>', 'prompts per forward pass', '32')
+    .option('--prompts <n>', 'number of generated prompts', parsePositiveInt)
+    .option('--batch-size <n>', 'prompts per forward pass', parsePositiveInt, 32)
     .option('--ablation <type>', `${ABLATION_NAMES.join(' | ')}`, 'resample')
     .option('--metric <name>', `${Object.keys(METRICS).join(' | ')}`)
     .option('--direction <d>', 'ablate (clean prompts, patch in ablated activations) | restore (corrupt prompts, patch in clean activations)', 'ablate')
@@ -52,22 +63,27 @@ function common(cmd: Command): Command {
     .option('--per-position', 'one edge per token position');
 }
 
-function commonOptions(o: Opts): CircuitRunOptions {
-  const s = (k: string) => o[k] as string | undefined;
+function edgeSetOptions(cmd: Command): Command {
+  return common(cmd)
+    .requiredOption('--edges <file>', 'JSON: ["A0.1->A1.0.Q", ...], {"edges": [...]}, or {"scores": {...}} (e.g. a discover run\'s edge-scores.json) with --top')
+    .option('--top <k>', 'with a scores file: the K highest-|score| edges', parseNonNegativeInt);
+}
+
+function commonOptions(o: RunOpts): CircuitRunOptions {
   return {
-    model: s('model')!,
-    task: s('task'),
-    dataset: s('dataset'),
-    tokenizer: s('tokenizer'),
-    out: s('out')!,
-    seed: int('--seed', s('seed'), 0),
+    model: o.model,
+    task: o.task,
+    dataset: o.dataset,
+    tokenizer: o.tokenizer,
+    out: o.out,
+    seed: o.seed,
     quick: !!o.quick,
-    prompts: int('--prompts', s('prompts')),
-    batchSize: int('--batch-size', s('batchSize')),
-    ablation: s('ablation'),
-    metric: s('metric'),
-    direction: s('direction'),
-    set: s('set'),
+    prompts: o.prompts,
+    batchSize: o.batchSize,
+    ablation: o.ablation,
+    metric: o.metric,
+    direction: o.direction,
+    set: o.set,
     graph: { level: o.nodes ? 'node' : 'edge', separateQkv: !o.wholeAttentionInput },
     perPosition: !!o.perPosition,
   };
@@ -87,70 +103,65 @@ export function registerCircuits(program: Command): void {
   c.command('make-dataset <task>')
     .description('write generated prompts of a task as a dataset JSON file')
     .requiredOption('--out <file>', 'output JSON file')
-    .option('--prompts <n>', 'number of prompts', '100')
-    .option('--seed <n>', 'random seed', '0')
-    .action((task: string, o: Opts) => {
-      const ds = taskByName(task).generate(new Rng(int('--seed', o.seed as string, 0)!).fork('prompts'), int('--prompts', o.prompts as string)!);
-      writeFileSync(o.out as string, `${JSON.stringify(datasetToJson(ds))}\n`);
+    .option('--prompts <n>', 'number of prompts', parsePositiveInt, 100)
+    .option('--seed <n>', 'random seed', parseSeed, 0)
+    .action((task: string, o: { out: string; prompts: number; seed: number }) => {
+      const ds = taskByName(task).generate(new Rng(o.seed).fork('prompts'), o.prompts);
+      writeFileSync(o.out, `${JSON.stringify(datasetToJson(ds))}\n`);
       process.stdout.write(`wrote ${ds.prompts.length} prompts to ${o.out}\n`);
     });
   c.command('train-model <task>')
     .description('train a small transformer that solves a task; writes the model (config.json, model.safetensors, task.json), results.json and report.html to DIR')
     .requiredOption('--out <dir>', 'run and model directory')
-    .option('--seed <n>', 'random seed', '0')
+    .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--quick', 'a quarter of the training steps')
-    .option('--steps <n>', 'training steps (batch 64)')
-    .option('--layers <n>', 'transformer blocks (default per task, 2)')
-    .option('--heads <n>', 'attention heads per block')
-    .option('--d-model <n>', 'residual width')
+    .option('--steps <n>', 'training steps (batch 64)', parsePositiveInt)
+    .option('--layers <n>', 'transformer blocks (default per task, 2)', parsePositiveInt)
+    .option('--heads <n>', 'attention heads per block', parsePositiveInt)
+    .option('--d-model <n>', 'residual width', parsePositiveInt)
     .option('--attn-only', 'attention-only model')
     .option('--with-mlp', 'model with MLPs')
-    .action(async (task: string, o: Opts) => {
+    .action(async (task: string, o: { out: string; seed: number; quick?: boolean; steps?: number; layers?: number; heads?: number; dModel?: number; attnOnly?: boolean; withMlp?: boolean }) => {
       await initBackend();
-      const s = (k: string) => o[k] as string | undefined;
       print(await runTrainModel({
         task,
-        out: s('out')!,
-        seed: int('--seed', s('seed'), 0),
+        out: o.out,
+        seed: o.seed,
         quick: !!o.quick,
-        steps: int('--steps', s('steps')),
-        layers: int('--layers', s('layers')),
-        heads: int('--heads', s('heads')),
-        dModel: int('--d-model', s('dModel')),
+        steps: o.steps,
+        layers: o.layers,
+        heads: o.heads,
+        dModel: o.dModel,
         attnOnly: o.attnOnly ? true : o.withMlp ? false : undefined,
       }));
     });
-  common(c.command('faithfulness').description('evaluate an edge set: results.json summary.faithfulness (circuit vs full model vs empty circuit) with per-prompt values, and report.html'))
-    .requiredOption('--edges <file>', 'JSON: ["A0.1->A1.0.Q", ...], {"edges": [...]}, or {"scores": {...}} (e.g. a discover run\'s edge-scores.json) with --top')
-    .option('--top <k>', 'with a scores file: the K highest-|score| edges')
-    .action(async (o: Opts) => {
+  edgeSetOptions(c.command('faithfulness').description('evaluate an edge set: results.json summary.faithfulness (circuit vs full model vs empty circuit) with per-prompt values, and report.html'))
+    .action(async (o: EdgeSetOpts) => {
       await initBackend();
-      print(await runFaithfulness({ ...commonOptions(o), edges: o.edges as string, top: int('--top', o.top as string | undefined, 0) }));
+      print(await runFaithfulness({ ...commonOptions(o), edges: o.edges, top: o.top }));
     });
-  common(c.command('compare-ablations').description('evaluate one edge set under every ablation (and restore-from-corrupt): the faithfulness numbers side by side'))
-    .requiredOption('--edges <file>', 'JSON edge list, {"edges": [...]}, or {"scores": {...}} with --top')
-    .option('--top <k>', 'with a scores file: the K highest-|score| edges')
-    .action(async (o: Opts) => {
+  edgeSetOptions(c.command('compare-ablations').description('evaluate one edge set under every ablation (and restore-from-corrupt): the faithfulness numbers side by side'))
+    .action(async (o: EdgeSetOpts) => {
       await initBackend();
-      print(await runAblationComparison({ ...commonOptions(o), edges: o.edges as string, top: int('--top', o.top as string | undefined, 0) }));
+      print(await runAblationComparison({ ...commonOptions(o), edges: o.edges, top: o.top }));
     });
   common(c.command('discover').description('score every edge with a discovery algorithm; writes edge-scores.json, the faithfulness curve (results.json) and report.html'))
     .option('--algorithm <name>', `${Object.keys(ALGORITHMS).join(' | ')}`, 'eap')
-    .option('--sizes <s>', 'circuit sizes of the curve: log | all | comma-separated edge counts', 'log')
-    .option('--steps <n>', 'eap-ig interpolation steps', '10')
-    .option('--threshold <x>', 'acdc threshold', '0.01')
-    .option('--candidates <n>', 'acdc: candidate edges measured per forward pass (same decisions as one at a time); default: about 256 token rows per pass, 1-16')
-    .option('--draw-edges <n>', 'edges drawn in the circuit graph', '30')
-    .action(async (o: Opts) => {
+    .option('--sizes <s>', 'circuit sizes of the curve: log | all | comma-separated edge counts', parseSizes, 'log' as CurveSizes)
+    .option('--steps <n>', 'eap-ig interpolation steps', parsePositiveInt, 10)
+    .option('--threshold <x>', 'acdc threshold', parseNumber, 0.01)
+    .option('--candidates <n>', 'acdc: candidate edges measured per forward pass (same decisions as one at a time); default: about 256 token rows per pass, 1-16', parsePositiveInt)
+    .option('--draw-edges <n>', 'edges drawn in the circuit graph', parsePositiveInt, 30)
+    .action(async (o: RunOpts & { algorithm: string; sizes: CurveSizes; steps: number; threshold: number; candidates?: number; drawEdges: number }) => {
       await initBackend();
       print(await runDiscover({
         ...commonOptions(o),
-        algorithm: o.algorithm as string,
-        sizes: sizes(o.sizes as string | undefined),
-        steps: int('--steps', o.steps as string | undefined),
-        threshold: num('--threshold', o.threshold as string | undefined),
-        candidates: int('--candidates', o.candidates as string | undefined),
-        drawEdges: int('--draw-edges', o.drawEdges as string | undefined),
+        algorithm: o.algorithm,
+        sizes: o.sizes,
+        steps: o.steps,
+        threshold: o.threshold,
+        candidates: o.candidates,
+        drawEdges: o.drawEdges,
       }));
     });
 }

@@ -32,13 +32,15 @@ function glassbox(args: string[]) {
   return spawnSync(process.execPath, ['bin/glassbox.js', ...args], { encoding: 'utf8' });
 }
 
-test('go, lm and route report a bad option value as one line naming the option', () => {
+test('go, lm, route and circuits report a bad option value as one line naming the option', () => {
   const cases: [string[], RegExp][] = [
     [['go', 'match', '--black', 'random', '--white', 'random', '--out', 'unused', '--games', 'x'], /option '--games <n>' argument 'x' is invalid\. expected a positive integer/],
     [['go', 'gtp', '--passing', 'sometimes'], /option '--passing <behavior>' argument 'sometimes' is invalid\. expected one of standard/],
     [['lm', 'generate', '--model', 'unused', '--prompt', 'hi', '--temperature=-1'], /option '--temperature <x>' argument '-1' is invalid\. expected a number >= 0/],
     [['lm', 'train', '--out', 'unused', '--steps', '0'], /option '--steps <n>' argument '0' is invalid\. expected a positive integer/],
     [['route', 'mnist', '--out', 'unused', '--seed', 'abc'], /option '--seed <n>' argument 'abc' is invalid/],
+    [['circuits', 'discover', '--model', 'unused', '--out', 'unused', '--sizes', 'some'], /option '--sizes <s>' argument 'some' is invalid\. expected "log", "all" or comma-separated edge counts/],
+    [['circuits', 'make-dataset', 'ioi', '--out', 'unused', '--prompts', '-3'], /option '--prompts <n>' argument '-3' is invalid/],
   ];
   for (const [args, message] of cases) {
     const r = glassbox(args);

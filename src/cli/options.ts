@@ -2,11 +2,13 @@
 // one-line "option '--x <n>' argument 'y' is invalid. <reason>" error.
 import { InvalidArgumentError } from 'commander';
 
-export function parseSeed(value: string): number {
+export function parseNonNegativeInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
   return n;
 }
+
+export const parseSeed = parseNonNegativeInt;
 
 export function parseNumber(value: string): number {
   const n = Number(value);
