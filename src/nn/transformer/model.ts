@@ -271,36 +271,26 @@ export class HookedTransformer extends Module {
       this.checkMask(mask, batch, seq);
     }
     if (kv && kv.batch !== null && kv.batch !== batch) throw new Error(`KV cache holds batch ${kv.batch}, tokens have batch ${batch}`);
-    const extra = options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks as HookSpec];
-    const run = new HookRun(this.hookNameSet, [...this.persistent, ...extra], options.cache ?? null);
-    try {
-      const logits = tf.tidy(() => {
-        const { cfg } = this;
-        const d = cfg.dModel;
-        const positions = this.positions(batch, seq, past, mask);
-        const idTensor = tf.tensor1d(ids, 'int32');
-        let resid = run.point('hook_embed', tf.reshape(embeddingLookup(this.embed.W_E, idTensor), [batch, seq, d]));
-        if (this.posEmbed) {
-          const posEmbed = mask
-            ? tf.reshape(embeddingLookup(this.posEmbed.W_pos, tf.tensor1d(positions, 'int32')), [batch, seq, d])
-            : tf.broadcastTo(tf.reshape(tf.slice(this.posEmbed.W_pos, [past, 0], [seq, d]), [1, seq, d]), [batch, seq, d]);
-          resid = tf.add(resid, run.point('hook_pos_embed', posEmbed));
-        }
-        const io: BlockInputs = {
-          run,
-          mask: this.attentionMaskTensor(batch, seq, past, mask),
-          rotary: cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, mask ? batch : 1, seq) : null,
-          kv,
-        };
-        return this.blocksAndUnembed(resid, io, 0);
-      });
-      return { logits, cache: run.cache };
-    } catch (e) {
-      run.disposeCache();
-      throw e;
-    } finally {
-      run.releaseStored();
-    }
+    return this.inRun(options, (run) => {
+      const { cfg } = this;
+      const d = cfg.dModel;
+      const positions = this.positions(batch, seq, past, mask);
+      const idTensor = tf.tensor1d(ids, 'int32');
+      let resid = run.point('hook_embed', tf.reshape(embeddingLookup(this.embed.W_E, idTensor), [batch, seq, d]));
+      if (this.posEmbed) {
+        const posEmbed = mask
+          ? tf.reshape(embeddingLookup(this.posEmbed.W_pos, tf.tensor1d(positions, 'int32')), [batch, seq, d])
+          : tf.broadcastTo(tf.reshape(tf.slice(this.posEmbed.W_pos, [past, 0], [seq, d]), [1, seq, d]), [batch, seq, d]);
+        resid = tf.add(resid, run.point('hook_pos_embed', posEmbed));
+      }
+      const io: BlockInputs = {
+        run,
+        mask: this.attentionMaskTensor(batch, seq, past, mask),
+        rotary: cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, mask ? batch : 1, seq) : null,
+        kv,
+      };
+      return this.blocksAndUnembed(resid, io, 0);
+    });
   }
 
   /**
@@ -315,19 +305,27 @@ export class HookedTransformer extends Module {
     if (residPre.rank !== 3 || residPre.shape[2] !== dModel) throw new Error(`runFromLayer: the residual stream must be [batch, pos, ${dModel}], got [${residPre.shape.join(', ')}]`);
     const [batch, seq] = residPre.shape as [number, number, number];
     if (seq > nCtx) throw new Error(`runFromLayer: sequence length ${seq} exceeds the model's context n_ctx = ${nCtx}`);
+    return this.inRun(options, (run) => {
+      const positions = this.positions(batch, seq, 0, undefined);
+      const io: BlockInputs = {
+        run,
+        mask: this.attentionMaskTensor(batch, seq, 0, undefined),
+        rotary: this.cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, 1, seq) : null,
+        kv: null,
+      };
+      return this.blocksAndUnembed(residPre, io, layer);
+    });
+  }
+
+  /**
+   * Logits from `body` (run in tf.tidy) under a HookRun of the persistent and given hooks: on an
+   * error the cache is disposed; tensors hooks stored are released either way.
+   */
+  private inRun(options: { hooks?: HookSpec | readonly HookSpec[]; cache?: CacheSpec }, body: (run: HookRun) => Tensor): CacheResult {
     const extra = options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks as HookSpec];
     const run = new HookRun(this.hookNameSet, [...this.persistent, ...extra], options.cache ?? null);
     try {
-      const logits = tf.tidy(() => {
-        const positions = this.positions(batch, seq, 0, undefined);
-        const io: BlockInputs = {
-          run,
-          mask: this.attentionMaskTensor(batch, seq, 0, undefined),
-          rotary: this.cfg.positionalEmbeddingType === 'rotary' ? this.rotaryTables(positions, 1, seq) : null,
-          kv: null,
-        };
-        return this.blocksAndUnembed(residPre, io, layer);
-      });
+      const logits = tf.tidy(() => body(run));
       return { logits, cache: run.cache };
     } catch (e) {
       run.disposeCache();
