@@ -30,6 +30,12 @@ export const oversightTourStep: TourStep = {
               'Training reward: +1 for reaching the diamond or the ghost; naive adds -2 for an overseen ghost. Evaluation: true reward (+1 diamond, -1 ghost) of the deployed policy. ' +
               'The full experiment is `glassbox route rl`.',
           ),
+          text(
+            routing.deployed.diamondRate >= naive.deployed.diamondRate
+              ? `Here the deployed diamond expert reaches the diamond more often than the naive policy (${routing.deployed.diamondRate.toFixed(2)} vs ${naive.deployed.diamondRate.toFixed(2)}).`
+              : `At this short budget routing trails the naive policy (diamond rate ${routing.deployed.diamondRate.toFixed(2)} vs ${naive.deployed.diamondRate.toFixed(2)}): ` +
+                  'the diamond expert dips early while the gate learns which terminal an episode heads for. The longer runs in src/route/rl/README.md show where each method ends up.',
+          ),
           table(
             ['method', 'diamond rate', 'ghost rate', 'true return'],
             runs.map((r) => [r.method, r.deployed.diamondRate, r.deployed.ghostRate, r.deployed.trueReturn]),
