@@ -45,6 +45,18 @@ export function clipGradsByGlobalNorm(grads: NamedGrads, maxNorm: number): { gra
   return { grads: out, totalNorm };
 }
 
+/** Adds `more` into `into` (both keyed by parameter name), taking ownership of `more`'s tensors and disposing what it replaces. */
+export function accumulateGrads(into: NamedGrads, more: NamedGrads): void {
+  for (const [n, g] of Object.entries(more)) {
+    const prev = into[n];
+    if (prev) {
+      into[n] = tf.add(prev, g);
+      prev.dispose();
+      g.dispose();
+    } else into[n] = g;
+  }
+}
+
 export function disposeGrads(grads: NamedGrads): void {
   for (const g of Object.values(grads)) g.dispose();
 }

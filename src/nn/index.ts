@@ -21,7 +21,7 @@ export { BatchNorm2d } from './batch-norm.js';
 export type { BatchNorm2dOptions } from './batch-norm.js';
 export { ResBlock } from './res-block.js';
 export type { ResBlockOptions } from './res-block.js';
-export { lossAndGrads, globalNorm, clipGradsByGlobalNorm, disposeGrads } from './grads.js';
+export { lossAndGrads, globalNorm, clipGradsByGlobalNorm, accumulateGrads, disposeGrads } from './grads.js';
 export type { NamedGrads } from './grads.js';
 export { Optimizer, isBiasOrNormParam } from './optim/optimizer.js';
 export type { BaseOptions, ParamGroup, OptimizerState, Slot } from './optim/optimizer.js';

@@ -3,7 +3,7 @@
 // one forward and one backward pass per distinct pattern instead of one per example.
 import { tf } from '../engine/tfjs.js';
 import type { Variable } from '../engine/tfjs.js';
-import { lossAndGrads, type NamedGrads } from '../nn/grads.js';
+import { accumulateGrads, lossAndGrads, type NamedGrads } from '../nn/grads.js';
 import type { ParamRoutingGroup } from './compile.js';
 
 /**
@@ -39,12 +39,7 @@ export function paramRoutedGrads(params: [string, Variable][], groups: ParamRout
       const w = group.weights[n];
       const scaled = w === 1 ? g : tf.mul(g, w);
       if (scaled !== g) g.dispose();
-      const prev = sums[n];
-      if (prev) {
-        sums[n] = tf.add(prev, scaled);
-        prev.dispose();
-        scaled.dispose();
-      } else sums[n] = scaled;
+      accumulateGrads(sums, { [n]: scaled });
     }
   }
   return { loss: tf.scalar(total), grads: sums };

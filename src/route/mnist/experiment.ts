@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tf } from '../../engine/tfjs.js';
 import type { Tensor } from '../../engine/tfjs.js';
 import type { Rng } from '../../engine/rng.js';
-import { Adam, Module, lossAndGrads, disposeGrads, type MLP, type NamedGrads } from '../../nn/index.js';
+import { Adam, Module, accumulateGrads, lossAndGrads, disposeGrads, type MLP, type NamedGrads } from '../../nn/index.js';
 import { BatchSampler, gatherBatch, subset, type ImageDataset } from '../../nn/data/dataset.js';
 import { compileRouting } from '../compile.js';
 import { paramRoutedGrads } from '../param-routing.js';
@@ -298,18 +298,6 @@ export function medianImageError(train: ImageDataset, evalSet: ImageDataset, cla
   }
   const perClass = classMeans(perImage, evalSet.labels, evalSet.numClasses);
   return mean(classes.map((k) => perClass[k]).filter((v) => Number.isFinite(v)));
-}
-
-/** Adds `more` into `into` (both keyed by parameter name), disposing what it replaces. */
-function accumulateGrads(into: NamedGrads, more: NamedGrads): void {
-  for (const [n, g] of Object.entries(more)) {
-    const prev = into[n];
-    if (prev) {
-      into[n] = tf.add(prev, g);
-      prev.dispose();
-      g.dispose();
-    } else into[n] = g;
-  }
 }
 
 export interface GradsInput {
