@@ -1,4 +1,4 @@
-// Branch-free float exp written so loops over it vectorise (no libm call per element).
+// Branch-free float exp, tanh and erf written so loops over them vectorise (no libm call per element).
 // Cephes-style: exp(x) = 2^k * exp(r), r = x - k ln2, |r| <= ln2/2, degree-6 polynomial;
 // relative error about 2e-7. Overflow gives +inf, deep underflow 0, NaN stays NaN.
 #pragma once
@@ -31,6 +31,22 @@ __attribute__((always_inline)) inline float fast_exp(float x) {
   res = x > hi ? std::numeric_limits<float>::infinity() : res;
   res = x < lo ? 0.f : res;
   return x != x ? x : res;
+}
+
+// tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|); NaN stays NaN.
+__attribute__((always_inline)) inline float fast_tanh(float x) {
+  const float e = fast_exp(-2.f * (x < 0.f ? -x : x));
+  const float t = (1.f - e) / (1.f + e);
+  return x < 0.f ? -t : (x != x ? x : t);
+}
+
+// erf by Abramowitz-Stegun 7.1.26 (absolute error about 1.5e-7), branch-free so loops over it vectorise.
+__attribute__((always_inline)) inline float fast_erf(float x) {
+  const float p = 0.3275911f, a1 = 0.254829592f, a2 = -0.284496736f, a3 = 1.421413741f, a4 = -1.453152027f, a5 = 1.061405429f;
+  const float s = x < 0.f ? -1.f : 1.f;
+  const float ax = x < 0.f ? -x : x;
+  const float t = 1.f / (1.f + p * ax);
+  return s * (1.f - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * fast_exp(-ax * ax));
 }
 
 }  // namespace gb

@@ -23,26 +23,12 @@ namespace {
 constexpr float kSqrt2OverPi = 0.7978845608028654f, kGeluCubic = 0.044715f, kInvSqrt2 = 0.7071067811865476f,
                 kInvSqrt2Pi = 0.3989422804014327f;
 
-inline float erf_as(float x) {
-  const float p = 0.3275911f, a1 = 0.254829592f, a2 = -0.284496736f, a3 = 1.421413741f, a4 = -1.453152027f, a5 = 1.061405429f;
-  const float s = x < 0.f ? -1.f : 1.f;
-  const float ax = x < 0.f ? -x : x;
-  const float t = 1.f / (1.f + p * ax);
-  return s * (1.f - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * fast_exp(-ax * ax));
-}
-
-inline float tanh_fast(float u) {
-  const float e = fast_exp(-2.f * std::fabs(u));
-  const float t = (1.f - e) / (1.f + e);
-  return u < 0.f ? -t : t;
-}
-
 GB_SIMD_CLONES
 void gelu_range(const float* x, float* y, int64_t n, bool tanh_form) {
   if (tanh_form) {
-    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + tanh_fast(kSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
+    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + fast_tanh(kSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
   } else {
-    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + erf_as(x[i] * kInvSqrt2));
+    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.f + fast_erf(x[i] * kInvSqrt2));
   }
 }
 
@@ -50,14 +36,14 @@ GB_SIMD_CLONES
 void gelu_grad_range(const float* dy, const float* x, float* dx, int64_t n, bool tanh_form) {
   if (tanh_form) {
     for (int64_t i = 0; i < n; ++i) {
-      const float v = x[i], t = tanh_fast(kSqrt2OverPi * (v + kGeluCubic * v * v * v));
+      const float v = x[i], t = fast_tanh(kSqrt2OverPi * (v + kGeluCubic * v * v * v));
       const float d = 0.5f * (1.f + t) + 0.5f * v * (1.f - t * t) * kSqrt2OverPi * (1.f + 3.f * kGeluCubic * v * v);
       dx[i] = dy[i] * d;
     }
   } else {
     for (int64_t i = 0; i < n; ++i) {
       const float v = x[i];
-      const float d = 0.5f * (1.f + erf_as(v * kInvSqrt2)) + v * kInvSqrt2Pi * fast_exp(-0.5f * v * v);
+      const float d = 0.5f * (1.f + fast_erf(v * kInvSqrt2)) + v * kInvSqrt2Pi * fast_exp(-0.5f * v * v);
       dx[i] = dy[i] * d;
     }
   }

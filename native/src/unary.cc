@@ -19,14 +19,6 @@ enum UnaryOp {
 
 constexpr size_t kParallelElems = 1 << 14;
 
-inline float erf_approx(float x) {
-  const float p = 0.3275911f, a1 = 0.254829592f, a2 = -0.284496736f, a3 = 1.421413741f, a4 = -1.453152027f, a5 = 1.061405429f;
-  const float s = x < 0.f ? -1.f : 1.f;
-  const float ax = x < 0.f ? -x : x;
-  const float t = 1.f / (1.f + p * ax);
-  return s * (1.f - (((((a5 * t + a4) * t) + a3) * t + a2) * t + a1) * t * fast_exp(-ax * ax));
-}
-
 // Each op as a loop the compiler can vectorise, in SIMD clones (simd_clones.h).
 GB_SIMD_CLONES
 void apply(int op, const float* x, float* y, int64_t n, float alpha, float beta) {
@@ -38,20 +30,12 @@ void apply(int op, const float* x, float* y, int64_t n, float alpha, float beta)
     case kSqrt: for (int64_t i = 0; i < n; ++i) y[i] = std::sqrt(x[i]); break;
     case kRsqrt: for (int64_t i = 0; i < n; ++i) y[i] = 1.f / std::sqrt(x[i]); break;
     case kSquare: for (int64_t i = 0; i < n; ++i) y[i] = x[i] * x[i]; break;
-    case kTanh:
-      // tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|)
-      for (int64_t i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        const float e = fast_exp(-2.f * ax);
-        const float t = (1.f - e) / (1.f + e);
-        y[i] = x[i] < 0.f ? -t : (x[i] != x[i] ? x[i] : t);
-      }
-      break;
+    case kTanh: for (int64_t i = 0; i < n; ++i) y[i] = fast_tanh(x[i]); break;
     case kSigmoid: for (int64_t i = 0; i < n; ++i) y[i] = 1.f / (1.f + fast_exp(-x[i])); break;
     case kRelu: for (int64_t i = 0; i < n; ++i) y[i] = x[i] < 0.f ? 0.f : x[i]; break;
     case kRelu6: for (int64_t i = 0; i < n; ++i) y[i] = x[i] < 0.f ? 0.f : (x[i] > 6.f ? 6.f : x[i]); break;
     case kStep: for (int64_t i = 0; i < n; ++i) y[i] = x[i] != x[i] ? x[i] : (x[i] > 0.f ? 1.f : alpha); break;
-    case kErf: for (int64_t i = 0; i < n; ++i) y[i] = erf_approx(x[i]); break;
+    case kErf: for (int64_t i = 0; i < n; ++i) y[i] = fast_erf(x[i]); break;
     case kReciprocal: for (int64_t i = 0; i < n; ++i) y[i] = 1.f / x[i]; break;
     case kElu: for (int64_t i = 0; i < n; ++i) y[i] = x[i] >= 0.f ? x[i] : fast_exp(x[i]) - 1.f; break;
     case kLeakyRelu: for (int64_t i = 0; i < n; ++i) y[i] = x[i] < 0.f ? alpha * x[i] : x[i]; break;
