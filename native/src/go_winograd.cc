@@ -18,6 +18,21 @@ namespace {
 
 constexpr int64_t kMaxTilesPerTask = 48;
 
+// out[i][c] = (B^T in)[i][c]: the 1-D input transform of six channel rows, a channel at a time.
+__attribute__((always_inline)) inline void bt_rows(const float* const in[6], float* const out[6], int64_t C) {
+  const float *d0 = in[0], *d1 = in[1], *d2 = in[2], *d3 = in[3], *d4 = in[4], *d5 = in[5];
+  float *t0 = out[0], *t1 = out[1], *t2 = out[2], *t3 = out[3], *t4 = out[4], *t5 = out[5];
+#pragma GCC ivdep
+  for (int64_t c = 0; c < C; ++c) {
+    t0[c] = 4.f * d0[c] - 5.f * d2[c] + d4[c];
+    t1[c] = -4.f * (d1[c] + d2[c]) + d3[c] + d4[c];
+    t2[c] = 4.f * (d1[c] - d2[c]) - d3[c] + d4[c];
+    t3[c] = 2.f * (d3[c] - d1[c]) + d4[c] - d2[c];
+    t4[c] = 2.f * (d1[c] - d3[c]) + d4[c] - d2[c];
+    t5[c] = 4.f * d1[c] - 5.f * d3[c] + d5[c];
+  }
+}
+
 // V[k * vstride + (p - p0) * C + c] = (B^T d B)[k] for the tiles p in [p0, p1).
 GB_SIMD_CLONES
 void input_tiles(const float* x, int64_t H, int64_t W, int64_t C, int64_t TH, int64_t TW, int64_t p0, int64_t p1, float* V,
@@ -32,31 +47,17 @@ void input_tiles(const float* x, int64_t H, int64_t W, int64_t C, int64_t TH, in
         d[r * 6 + s] = (h < 0 || h >= H || w < 0 || w >= W) ? zero : x + ((n * H + h) * W + w) * C;
       }
     for (int s = 0; s < 6; ++s) {  // t = B^T d, rows r*6+s
-      const float *d0 = d[s], *d1 = d[6 + s], *d2 = d[12 + s], *d3 = d[18 + s], *d4 = d[24 + s], *d5 = d[30 + s];
-      float *t0 = t + s * C, *t1 = t0 + 6 * C, *t2 = t1 + 6 * C, *t3 = t2 + 6 * C, *t4 = t3 + 6 * C, *t5 = t4 + 6 * C;
-#pragma GCC ivdep
-      for (int64_t c = 0; c < C; ++c) {
-        t0[c] = 4.f * d0[c] - 5.f * d2[c] + d4[c];
-        t1[c] = -4.f * (d1[c] + d2[c]) + d3[c] + d4[c];
-        t2[c] = 4.f * (d1[c] - d2[c]) - d3[c] + d4[c];
-        t3[c] = 2.f * (d3[c] - d1[c]) + d4[c] - d2[c];
-        t4[c] = 2.f * (d1[c] - d3[c]) + d4[c] - d2[c];
-        t5[c] = 4.f * d1[c] - 5.f * d3[c] + d5[c];
-      }
+      const float* in[6] = {d[s], d[6 + s], d[12 + s], d[18 + s], d[24 + s], d[30 + s]};
+      float* out[6] = {t + s * C, t + (6 + s) * C, t + (12 + s) * C, t + (18 + s) * C, t + (24 + s) * C, t + (30 + s) * C};
+      bt_rows(in, out, C);
     }
     float* v = V + (p - p0) * C;
     for (int r = 0; r < 6; ++r) {  // (B^T d) B
-      const float *a0 = t + (r * 6) * C, *a1 = a0 + C, *a2 = a1 + C, *a3 = a2 + C, *a4 = a3 + C, *a5 = a4 + C;
-      float *v0 = v + (r * 6) * vstride, *v1 = v0 + vstride, *v2 = v1 + vstride, *v3 = v2 + vstride, *v4 = v3 + vstride, *v5 = v4 + vstride;
-#pragma GCC ivdep
-      for (int64_t c = 0; c < C; ++c) {
-        v0[c] = 4.f * a0[c] - 5.f * a2[c] + a4[c];
-        v1[c] = -4.f * (a1[c] + a2[c]) + a3[c] + a4[c];
-        v2[c] = 4.f * (a1[c] - a2[c]) - a3[c] + a4[c];
-        v3[c] = 2.f * (a3[c] - a1[c]) + a4[c] - a2[c];
-        v4[c] = 2.f * (a1[c] - a3[c]) + a4[c] - a2[c];
-        v5[c] = 4.f * a1[c] - 5.f * a3[c] + a5[c];
-      }
+      const float* a = t + (r * 6) * C;
+      float* v0 = v + (r * 6) * vstride;
+      const float* in[6] = {a, a + C, a + 2 * C, a + 3 * C, a + 4 * C, a + 5 * C};
+      float* out[6] = {v0, v0 + vstride, v0 + 2 * vstride, v0 + 3 * vstride, v0 + 4 * vstride, v0 + 5 * vstride};
+      bt_rows(in, out, C);
     }
   }
 }
