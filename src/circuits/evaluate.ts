@@ -146,6 +146,7 @@ export function evaluateMasks(pm: PatchableModel, prepared: readonly PreparedBat
  * backward pass per batch.
  */
 export function maskGradient(pm: PatchableModel, prepared: readonly PreparedBatch[], mask: Float32Array, metric: Metric): Float32Array {
+  if (!metric.differentiable) throw new Error(`metric "${metric.name}" has no gradient (it counts argmax hits); gradient-based scoring needs a logit, probability or KL metric`);
   const total = new Float32Array(pm.graph.edgeCount);
   const count = prepared.reduce((s, b) => s + b.prompts.length, 0);
   const masks = pm.maskTensors(mask);

@@ -29,6 +29,8 @@ export interface Metric {
   fn: MetricFn;
   /** True when larger values mean closer to the full model's behaviour (false for KL). */
   higherIsBetter: boolean;
+  /** False for the accuracy metrics (argmax): they have no gradient, so EAP and EAP-IG refuse them. */
+  differentiable: boolean;
 }
 
 /** A [batch, vocab] selector with weight 1/count (mean) or 1 (sum) at each listed token. */
@@ -80,16 +82,16 @@ function correctVsIncorrect({ logits, prompts }: MetricInputs): Tensor {
 }
 
 export const METRICS: Record<string, Metric> = {
-  'kl-clean': { name: 'kl-clean', fn: ({ logits, clean }) => kl(clean, logits), higherIsBetter: false },
-  'kl-corrupt': { name: 'kl-corrupt', fn: ({ logits, corrupt }) => kl(corrupt, logits), higherIsBetter: false },
-  'answer-logit': { name: 'answer-logit', fn: answerMetric('logit'), higherIsBetter: true },
-  'answer-prob': { name: 'answer-prob', fn: answerMetric('prob'), higherIsBetter: true },
-  'answer-logprob': { name: 'answer-logprob', fn: answerMetric('logprob'), higherIsBetter: true },
-  'logit-diff': { name: 'logit-diff', fn: diffMetric('logit'), higherIsBetter: true },
-  'prob-diff': { name: 'prob-diff', fn: diffMetric('prob'), higherIsBetter: true },
-  'logprob-diff': { name: 'logprob-diff', fn: diffMetric('logprob'), higherIsBetter: true },
-  'correct-percent': { name: 'correct-percent', fn: correctPercent, higherIsBetter: true },
-  'correct-vs-incorrect-percent': { name: 'correct-vs-incorrect-percent', fn: correctVsIncorrect, higherIsBetter: true },
+  'kl-clean': { name: 'kl-clean', fn: ({ logits, clean }) => kl(clean, logits), higherIsBetter: false, differentiable: true },
+  'kl-corrupt': { name: 'kl-corrupt', fn: ({ logits, corrupt }) => kl(corrupt, logits), higherIsBetter: false, differentiable: true },
+  'answer-logit': { name: 'answer-logit', fn: answerMetric('logit'), higherIsBetter: true, differentiable: true },
+  'answer-prob': { name: 'answer-prob', fn: answerMetric('prob'), higherIsBetter: true, differentiable: true },
+  'answer-logprob': { name: 'answer-logprob', fn: answerMetric('logprob'), higherIsBetter: true, differentiable: true },
+  'logit-diff': { name: 'logit-diff', fn: diffMetric('logit'), higherIsBetter: true, differentiable: true },
+  'prob-diff': { name: 'prob-diff', fn: diffMetric('prob'), higherIsBetter: true, differentiable: true },
+  'logprob-diff': { name: 'logprob-diff', fn: diffMetric('logprob'), higherIsBetter: true, differentiable: true },
+  'correct-percent': { name: 'correct-percent', fn: correctPercent, higherIsBetter: true, differentiable: false },
+  'correct-vs-incorrect-percent': { name: 'correct-vs-incorrect-percent', fn: correctVsIncorrect, higherIsBetter: true, differentiable: false },
 };
 
 export function metricByName(name: string): Metric {
