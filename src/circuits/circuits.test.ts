@@ -132,6 +132,26 @@ test('task generators: equal lengths, answers right by construction', () => {
       assert.equal(p.corrupt[p.corrupt.indexOf(cur) + 1], p.wrong[0], 'in the corrupt prompt the wrong answer follows it');
       assert.deepEqual([...p.clean].sort(), [...p.corrupt].sort(), 'same tokens');
     }
+    if (name === 'docstring') {
+      const starts = new Set<number>();
+      for (const q of ds.prompts) {
+        const [clean, corrupt] = [w(q.clean), w(q.corrupt)];
+        const args = (t: string[]) => t.slice(3, t.indexOf(')')).filter((x) => x !== ',');
+        const documented = (t: string[]) => t.flatMap((x, i) => (x === ':param' && i + 1 < t.length ? [t[i + 1]] : []));
+        const [sig, doc] = [args(clean), documented(clean)];
+        assert.equal(sig.length, 5);
+        const at = sig.indexOf(doc[1]);
+        assert.equal(sig[at - 1], doc[0], 'the docstring documents consecutive arguments');
+        assert.deepEqual(w(q.correct), [sig[at + 1]], 'the answer is the argument after the last documented one');
+        starts.add(at - 1);
+        const [csig, cdoc] = [args(corrupt), documented(corrupt)];
+        assert.ok(cdoc.every((x) => !csig.includes(x) && !sig.includes(x)), 'corrupt docstring names match nothing in either signature');
+        assert.ok(!corrupt.includes(w(q.correct)[0]), 'the answer does not occur in the corrupt prompt');
+        assert.deepEqual(csig.filter((x) => sig.includes(x)), sig.filter((x, i) => i < at - 1 || i > at + 1), 'the corrupt signature keeps the arguments outside the documented run');
+        assert.ok(sig.filter((x) => x !== w(q.correct)[0]).every((x) => w(q.wrong).includes(x)), 'every other signature argument is a wrong answer');
+      }
+      assert.deepEqual([...starts].sort(), [0, 1, 2], 'the documented run starts at argument 1, 2 or 3');
+    }
     if (name === 'max') assert.equal(Number(w(p.correct)[0]), Math.max(...w(p.clean).slice(1, -1).map(Number)));
   }
 });
@@ -199,6 +219,20 @@ test('glassbox circuits faithfulness: results.json with summary.faithfulness and
   assert.match(svg, /<title>A1\.0-&gt;Resid End: 1\.000<\/title>/);
   writeFileSync(edgesFile, JSON.stringify({ edges: ['A1.0->Resid Ende'] }));
   await assert.rejects(runFaithfulness({ model: modelDir, edges: edgesFile, out, prompts: 4 }), /did you mean "A1\.0->Resid End"/);
+});
+
+test('the default metric is the task\'s own: probability difference for greater-than, logit difference otherwise', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-metric-'));
+  const edgesFile = join(dir, 'edges.json');
+  writeFileSync(edgesFile, JSON.stringify(['A1.0->Resid End']));
+  for (const [name, want] of [['greater-than', 'prob-diff'], ['ioi', 'logit-diff']]) {
+    const task = taskByName(name);
+    const model = new HookedTransformer({ nLayers: 2, dModel: 8, nHeads: 2, dVocab: task.vocab.length, nCtx: task.seqLen }, { seed: 1 });
+    const modelDir = join(dir, name);
+    saveTaskModel(modelDir, model, { task: task.name, vocab: task.vocab });
+    await runFaithfulness({ model: modelDir, edges: edgesFile, out: join(dir, `run-${name}`), prompts: 4 });
+    assert.equal(JSON.parse(readFileSync(join(dir, `run-${name}`, 'results.json'), 'utf8')).config.metric, want, name);
+  }
 });
 
 test('edge files: a list, {"edges"}, or scores with --top', () => {

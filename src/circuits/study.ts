@@ -103,6 +103,8 @@ interface Loaded {
   dataset: CircuitDataset;
   direction: Direction;
   set: PatchSet;
+  /** The metric when none is given: the task's own (greater-than: prob-diff), else logit-diff. */
+  defaultMetric: string;
 }
 
 function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
@@ -127,7 +129,8 @@ function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
   }
   if (dataset.seqLen > model.cfg.nCtx) throw new Error(`prompts have ${dataset.seqLen} tokens, more than the model's context ${model.cfg.nCtx}`);
   const graph: GraphOptions = { ...(o.graph ?? {}), ...(o.perPosition ? { seqLen: dataset.seqLen } : {}) };
-  return { pm: new PatchableModel(model, graph), dataset, direction: checkDirection(o.direction ?? 'ablate'), set: checkPatchSet(o.set ?? 'complement') };
+  const defaultMetric = (taskName ? taskByName(taskName).metric : undefined) ?? 'logit-diff';
+  return { pm: new PatchableModel(model, graph), dataset, direction: checkDirection(o.direction ?? 'ablate'), set: checkPatchSet(o.set ?? 'complement'), defaultMetric };
 }
 
 /** Edge names from a file: ["A->B", ...], {"edges": [...]}, or {"scores": {name: score}} with `top`. */
@@ -165,7 +168,7 @@ export async function runFaithfulness(o: CircuitRunOptions & { edges: string; to
   const indices = pm.graph.indicesOf(names);
   const circuit = pm.graph.maskOf(indices);
   const ablationName = o.ablation ?? 'resample';
-  const metric = metricByName(o.metric ?? 'logit-diff');
+  const metric = metricByName(o.metric ?? l.defaultMetric);
   const ablation = makeAblation(ablationName, pm, dataset);
   const prepared = prepareBatches(pm, dataset, ablation, l.direction, o.batchSize ?? 32);
   let evaln;
@@ -200,7 +203,7 @@ export async function runDiscover(o: CircuitRunOptions & { algorithm: string; si
   const l = loadForRun(o, 100);
   const { pm, dataset } = l;
   const ablationName = o.ablation ?? 'resample';
-  const metric = metricByName(o.metric ?? (o.algorithm === 'acdc' ? 'kl-clean' : 'logit-diff'));
+  const metric = metricByName(o.metric ?? (o.algorithm === 'acdc' ? 'kl-clean' : l.defaultMetric));
   const ablation = makeAblation(ablationName, pm, dataset);
   const t0 = Date.now();
   const bar = lazyBar(o.algorithm);
@@ -252,7 +255,7 @@ export async function runAblationComparison(o: CircuitRunOptions & { edges: stri
   const { pm, dataset } = l;
   const { names } = readEdgeFile(o.edges, o.top);
   const circuit = pm.graph.maskOf(pm.graph.indicesOf(names));
-  const metric = metricByName(o.metric ?? 'logit-diff');
+  const metric = metricByName(o.metric ?? l.defaultMetric);
   const settings = [
     ...ABLATION_NAMES.map((a) => ({ ablation: a, direction: 'ablate' as Direction, set: 'complement' as PatchSet })),
     { ablation: 'resample', direction: 'restore' as Direction, set: 'circuit' as PatchSet },

@@ -34,6 +34,8 @@ export interface CircuitTask {
   generate(rng: Rng, count: number): CircuitDataset;
   trainingExample(rng: Rng): TrainingExample;
   model: TaskModelShape;
+  /** The metric the task's paper measures with, when it is not logit-diff (greater-than: prob-diff). */
+  metric?: string;
   /** Default training steps (batch 64) and peak learning rate to solve the task. */
   trainSteps: number;
   lr: number;
