@@ -9,9 +9,10 @@
 //                                 (auto-circuit's batch means take one side, corrupt by default)
 //   batch-all-token-mean-clean|corrupt|clean-corrupt
 //                                 ... over this batch's prompts and all their positions
-//   mean-per-position             per-position mean over the dataset's clean and corrupt prompts
-//                                 sharing the prompt's template (metadata.template; one group
-//                                 when absent), as template-wise mean ablation in the IOI paper
+//   mean-per-position             per-position mean over the dataset's corrupt prompts sharing
+//                                 the prompt's template (metadata.template; one group when
+//                                 absent), as the IOI paper's mean ablation (ABC prompts, means
+//                                 taken per template)
 import { tf } from '../engine/tfjs.js';
 import type { Tensor } from '../engine/tfjs.js';
 import type { PatchableModel } from './patchable-model.js';
@@ -96,7 +97,6 @@ export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitD
   const n = checkAblationName(name);
   const S = pm.graph.sources.length;
   const d = pm.cfg.dModel;
-  const both: ('clean' | 'corrupt')[] = ['clean', 'corrupt'];
   const shapeOf = (prompts: readonly Prompt[]) => [S, prompts.length, prompts[0].clean.length, d];
   switch (n) {
     case 'zero':
@@ -129,7 +129,7 @@ export function makeAblation(name: string, pm: PatchableModel, dataset: CircuitD
       const groups = new Map<string, Prompt[]>();
       for (const p of dataset.prompts) groups.set(groupOf(p), [...(groups.get(groupOf(p)) ?? []), p]);
       const means = new Map<string, Tensor>();
-      for (const [g, ps] of groups) means.set(g, meanSources(pm, ps, both));
+      for (const [g, ps] of groups) means.set(g, meanSources(pm, ps, ['corrupt']));
       return {
         name: n,
         valuesFor: (ps) => tf.tidy(() => {

@@ -187,7 +187,7 @@ test('every ablation type: one-pass patching equals the recomputation, and the a
         ...batchMeans,
         'mean-per-position': () => {
           const group = (t: string) => ds.prompts.filter((q) => q.metadata!.template === t);
-          const meanOf = (t: string) => tf.mean(tf.concat([srcOf(group(t), 'clean'), srcOf(group(t), 'corrupt')], 1), 1, true);
+          const meanOf = (t: string) => tf.mean(srcOf(group(t), 'corrupt'), 1, true);
           return tf.concat(batch.map((q) => meanOf(q.metadata!.template as string)), 1);
         },
       };
