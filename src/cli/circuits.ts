@@ -9,7 +9,7 @@ import { METRICS } from '../circuits/metrics.js';
 import { TASKS, taskByName, datasetToJson } from '../circuits/tasks/index.js';
 import { runAblationComparison, runDiscover, runFaithfulness, runTrainModel, type CircuitRunOptions } from '../circuits/study.js';
 import type { CurveSizes } from '../circuits/faithfulness.js';
-import { parseNonNegativeInt, parseNumber, parsePositiveInt, parseSeed } from './options.js';
+import { addExperimentOptions, experimentSettings, parseNonNegativeInt, parseNumber, parsePositiveInt, parseSeed, type ExperimentCliOptions } from './options.js';
 
 function parseSizes(value: string): CurveSizes {
   if (value === 'log' || value === 'all') return value;
@@ -19,14 +19,11 @@ function parseSizes(value: string): CurveSizes {
 }
 
 /** The options every run command shares, under their CLI names. */
-interface RunOpts {
+interface RunOpts extends ExperimentCliOptions {
   model: string;
   task?: string;
   dataset?: string;
   tokenizer?: string;
-  out: string;
-  seed: number;
-  quick?: boolean;
   prompts?: number;
   batchSize: number;
   ablation: string;
@@ -44,14 +41,12 @@ interface EdgeSetOpts extends RunOpts {
 }
 
 function common(cmd: Command): Command {
-  return cmd
+  cmd
     .requiredOption('--model <dir>', 'model directory (from train-model, or any glassbox/HF GPT-2 model with --dataset)')
     .option('--task <name>', `prompts from a task generator (${Object.keys(TASKS).join(', ')}); default: the model's task`)
     .option('--dataset <file>', 'prompts from a dataset JSON file instead of a task')
-    .option('--tokenizer <dir>', 'GPT-2 tokenizer directory (vocab.json, merges.txt) for text prompts, e.g. IOI or greater-than on user-supplied GPT-2 weights')
-    .requiredOption('--out <dir>', 'run directory')
-    .option('--seed <n>', 'random seed', parseSeed, 0)
-    .option('--quick', 'fewer prompts')
+    .option('--tokenizer <dir>', 'GPT-2 tokenizer directory (vocab.json, merges.txt) for text prompts, e.g. IOI or greater-than on user-supplied GPT-2 weights');
+  return addExperimentOptions(cmd, { out: 'run directory', quick: 'fewer prompts' })
     .option('--prompts <n>', 'number of generated prompts', parsePositiveInt)
     .option('--batch-size <n>', 'prompts per forward pass', parsePositiveInt, 32)
     .option('--ablation <type>', `${ABLATION_NAMES.join(' | ')}`, 'resample')
@@ -70,14 +65,15 @@ function edgeSetOptions(cmd: Command): Command {
 }
 
 function commonOptions(o: RunOpts): CircuitRunOptions {
+  const { outDir, seed, quick } = experimentSettings(o);
   return {
     model: o.model,
     task: o.task,
     dataset: o.dataset,
     tokenizer: o.tokenizer,
-    out: o.out,
-    seed: o.seed,
-    quick: !!o.quick,
+    out: outDir,
+    seed,
+    quick,
     prompts: o.prompts,
     batchSize: o.batchSize,
     ablation: o.ablation,
@@ -110,24 +106,24 @@ export function registerCircuits(program: Command): void {
       writeFileSync(o.out, `${JSON.stringify(datasetToJson(ds))}\n`);
       process.stdout.write(`wrote ${ds.prompts.length} prompts to ${o.out}\n`);
     });
-  c.command('train-model <task>')
-    .description('train a small transformer that solves a task; writes the model (config.json, model.safetensors, task.json), results.json and report.html to DIR')
-    .requiredOption('--out <dir>', 'run and model directory')
-    .option('--seed <n>', 'random seed', parseSeed, 0)
-    .option('--quick', 'a quarter of the training steps')
+  const trainModel = c
+    .command('train-model <task>')
+    .description('train a small transformer that solves a task; writes the model (config.json, model.safetensors, task.json), results.json and report.html to DIR');
+  addExperimentOptions(trainModel, { out: 'run and model directory', quick: 'a quarter of the training steps' })
     .option('--steps <n>', 'training steps (batch 64)', parsePositiveInt)
     .option('--layers <n>', 'transformer blocks (default per task, 2)', parsePositiveInt)
     .option('--heads <n>', 'attention heads per block', parsePositiveInt)
     .option('--d-model <n>', 'residual width', parsePositiveInt)
     .option('--attn-only', 'attention-only model')
     .option('--with-mlp', 'model with MLPs')
-    .action(async (task: string, o: { out: string; seed: number; quick?: boolean; steps?: number; layers?: number; heads?: number; dModel?: number; attnOnly?: boolean; withMlp?: boolean }) => {
+    .action(async (task: string, o: ExperimentCliOptions & { steps?: number; layers?: number; heads?: number; dModel?: number; attnOnly?: boolean; withMlp?: boolean }) => {
       await initBackend();
+      const { outDir, seed, quick } = experimentSettings(o);
       print(await runTrainModel({
         task,
-        out: o.out,
-        seed: o.seed,
-        quick: !!o.quick,
+        out: outDir,
+        seed,
+        quick,
         steps: o.steps,
         layers: o.layers,
         heads: o.heads,

@@ -9,7 +9,7 @@ import { PASSING_BEHAVIORS, type PassingBehavior } from '../go/search/params.js'
 import { runMatchCommand } from '../go/match-run.js';
 import { OwnershipRecorder } from '../go/search/tree-ownership.js';
 import { registerAnalyzeCommands, searchOwnership } from '../go/gtp/analyze-command.js';
-import { parseNumber, parsePositiveInt, parseSeed } from './options.js';
+import { addExperimentOptions, experimentSettings, parseNumber, parsePositiveInt, parseSeed, type ExperimentCliOptions } from './options.js';
 
 function parsePassing(value: string): PassingBehavior {
   if (!PASSING_BEHAVIORS.includes(value as PassingBehavior)) throw new InvalidArgumentError(`expected one of ${PASSING_BEHAVIORS.join(', ')}, got "${value}"`);
@@ -49,19 +49,22 @@ export function registerGo(program: Command): void {
       }
       await serveGtp(engine, process.stdin, process.stdout);
     });
-  go.command('match')
+  const match = go
+    .command('match')
     .description('play games between two bots (Tromp-Taylor, alternating colours), save SGFs, report win rates with 95% intervals; resumable')
     .requiredOption('--black <spec>', 'bot A (black in even games): katago:MODEL[:visits=N][:threads=T][:passing=B][:temperature=T|gtp][:noise=1], gnugo[:level=L], random[:pass-after-pass=1], pass, edge, spiral, mirror[:pass-when-winning=1]')
-    .requiredOption('--white <spec>', 'bot B (white in even games), same forms')
-    .requiredOption('--out <dir>', 'match directory (rerun with the same directory to resume)')
+    .requiredOption('--white <spec>', 'bot B (white in even games), same forms');
+  addExperimentOptions(match, {
+    out: 'match directory (rerun with the same directory to resume)',
+    seed: 'match seed (each game derives its bots\' seeds from it)',
+    quick: 'at most 2 games',
+  })
     .option('--games <n>', 'games to play', parsePositiveInt, 10)
     .option('--size <n>', 'board size', parsePositiveInt, 9)
     .option('--komi <k>', 'komi', parseNumber, 7)
-    .option('--seed <n>', 'match seed (each game derives its bots\' seeds from it)', parseSeed, 0)
     .option('--max-moves <n>', 'move cap; a game reaching it is scored as it stands (default 4 x board area)', parsePositiveInt)
     .option('--no-alternate', 'bot A always plays black')
-    .option('--quick', 'at most 2 games')
-    .action(async (opts: { black: string; white: string; out: string; games: number; size: number; komi: number; seed: number; maxMoves?: number; alternate: boolean; quick?: boolean }) => {
+    .action(async (opts: ExperimentCliOptions & { black: string; white: string; games: number; size: number; komi: number; maxMoves?: number; alternate: boolean }) => {
       const { size } = opts;
       const summary = await runMatchCommand({
         botA: opts.black,
@@ -69,11 +72,9 @@ export function registerGo(program: Command): void {
         games: opts.games,
         size,
         komi: opts.komi,
-        seed: opts.seed,
         alternate: opts.alternate,
         maxMoves: opts.maxMoves ?? 4 * size * size,
-        outDir: opts.out,
-        quick: !!opts.quick,
+        ...experimentSettings(opts),
       });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { initBackend } from '../engine/backend.js';
 import { generateText, parseTokenList, runLmTrainExperiment, runToFile } from '../nn/transformer/index.js';
-import { parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, parseSeed } from './options.js';
+import { addExperimentOptions, experimentSettings, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber, parseSeed, type ExperimentCliOptions } from './options.js';
 
 export function registerLm(program: Command): void {
   const lm = program.command('lm').description('transformer language models: run checkpoints with cached activations, train small models');
@@ -43,11 +43,10 @@ export function registerLm(program: Command): void {
       const r = generateText({ modelDir: opts.model, prompt: opts.prompt, maxNewTokens: opts.maxNewTokens, temperature: opts.temperature, topK: opts.topK, seed: opts.seed });
       process.stdout.write(`${r.text}\n`);
     });
-  lm.command('train')
-    .description('train a BPE tokenizer and a small GPT-2 style model on a text file or the built-in corpus; writes DIR/model, results.json and report.html')
-    .requiredOption('--out <dir>', 'run directory')
-    .option('--seed <n>', 'random seed', parseSeed, 0)
-    .option('--quick', 'a small, fast configuration')
+  const train = lm
+    .command('train')
+    .description('train a BPE tokenizer and a small GPT-2 style model on a text file or the built-in corpus; writes DIR/model, results.json and report.html');
+  addExperimentOptions(train, { out: 'run directory', quick: 'a small, fast configuration' })
     .option('--text <file>', 'UTF-8 text file to train on (default: the built-in corpus)')
     .option('--steps <n>', 'training steps', parsePositiveInt)
     .option('--vocab-size <n>', 'BPE vocabulary size', parsePositiveInt)
@@ -57,11 +56,9 @@ export function registerLm(program: Command): void {
     .option('--seq-len <n>', 'training context length', parsePositiveInt)
     .option('--batch-size <n>', 'sequences per step', parsePositiveInt)
     .option('--lr <x>', 'peak learning rate', parsePositiveNumber)
-    .action(async (opts: { out: string; seed: number; quick?: boolean; text?: string; steps?: number; vocabSize?: number; layers?: number; dModel?: number; heads?: number; seqLen?: number; batchSize?: number; lr?: number }) => {
+    .action(async (opts: ExperimentCliOptions & { text?: string; steps?: number; vocabSize?: number; layers?: number; dModel?: number; heads?: number; seqLen?: number; batchSize?: number; lr?: number }) => {
       const { summary } = await runLmTrainExperiment({
-        outDir: opts.out,
-        seed: opts.seed,
-        quick: !!opts.quick,
+        ...experimentSettings(opts),
         textFile: opts.text,
         steps: opts.steps,
         vocabSize: opts.vocabSize,

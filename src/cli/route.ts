@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runRouteMnist } from '../route/mnist/run.js';
 import type { RouteMnistConfig } from '../route/mnist/experiment.js';
 import { registerRouteRl } from './route-rl.js';
-import { parseNumber, parsePositiveInt, parseSeed } from './options.js';
+import { addExperimentOptions, experimentSettings, parseNumber, parsePositiveInt, type ExperimentCliOptions } from './options.js';
 
 function parsePercent(value: string): number {
   const n = parseNumber(value);
@@ -19,10 +19,7 @@ function parseWidths(value: string): number[] {
   return parts.map(Number);
 }
 
-interface MnistOpts {
-  out: string;
-  seed: number;
-  quick?: boolean;
+interface MnistOpts extends ExperimentCliOptions {
   tiny?: boolean;
   dataset: string;
   routingPct: number;
@@ -44,14 +41,23 @@ interface MnistOpts {
   pixels?: 'symmetric' | 'unit';
 }
 
+/** The configuration fields given on the command line (an absent option keeps the preset's value). */
+function configOverrides(opts: MnistOpts): Partial<RouteMnistConfig> {
+  const { steps, certSteps, batchSize, lr, certLr, l1First, l1Second, corr, hidden, certHidden, certSchedule, pixels } = opts;
+  const given: Partial<RouteMnistConfig> = { steps, certSteps, batchSize, lr, certLr, l1First, l1Second, corrCoef: corr, hidden, certHidden, certSchedule, pixelRange: pixels };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+}
+
 export function registerRoute(program: Command): void {
   const route = program.command('route').description('gradient routing experiments');
-  route
+  const mnist = route
     .command('mnist')
-    .description('partitioned autoencoder: classes 0-4 routed through one code half, 5-9 through the other; certificate decoders per half')
-    .option('--out <dir>', 'run directory for results.json, report.html and checkpoints', 'runs/route-mnist')
-    .option('--seed <n>', 'random seed', parseSeed, 0)
-    .option('--quick', 'smaller widths and fewer steps (minutes on the pure-JS backend)')
+    .description('partitioned autoencoder: classes 0-4 routed through one code half, 5-9 through the other; certificate decoders per half');
+  addExperimentOptions(mnist, {
+    out: 'run directory for results.json, report.html and checkpoints',
+    outDefault: 'runs/route-mnist',
+    quick: 'smaller widths and fewer steps (minutes on the pure-JS backend)',
+  })
     .addOption(new Option('--tiny', 'test only: a seconds-long configuration').hideHelp())
     .option('--dataset <name>', 'digits (embedded), fashion (Fashion-MNIST IDX files; GLASSBOX_FASHION_MNIST_DIR overrides the path) or idx:DIR', 'digits')
     .option('--routing-pct <p>', 'percent of training examples that are routed (the rest train unrouted)', parsePercent, 100)
@@ -72,23 +78,8 @@ export function registerRoute(program: Command): void {
     .addOption(new Option('--pixels <range>', 'pixel scale the networks see: symmetric ([-1, 1], as the reference) or unit ([0, 1])').choices(['symmetric', 'unit']))
     .addOption(new Option('--cert-schedule <when>', 'train the certificates alongside the autoencoder (joint, as the reference) or after it').choices(['joint', 'after']))
     .action(async (opts: MnistOpts) => {
-      const config: Partial<RouteMnistConfig> = {};
-      if (opts.steps !== undefined) config.steps = opts.steps;
-      if (opts.certSteps !== undefined) config.certSteps = opts.certSteps;
-      if (opts.batchSize !== undefined) config.batchSize = opts.batchSize;
-      if (opts.lr !== undefined) config.lr = opts.lr;
-      if (opts.certLr !== undefined) config.certLr = opts.certLr;
-      if (opts.l1First !== undefined) config.l1First = opts.l1First;
-      if (opts.l1Second !== undefined) config.l1Second = opts.l1Second;
-      if (opts.corr !== undefined) config.corrCoef = opts.corr;
-      if (opts.hidden !== undefined) config.hidden = opts.hidden;
-      if (opts.certHidden !== undefined) config.certHidden = opts.certHidden;
-      if (opts.certSchedule !== undefined) config.certSchedule = opts.certSchedule;
-      if (opts.pixels !== undefined) config.pixelRange = opts.pixels;
       const r = await runRouteMnist({
-        outDir: opts.out,
-        seed: opts.seed,
-        quick: opts.quick ?? false,
+        ...experimentSettings(opts),
         tiny: opts.tiny ?? false,
         dataset: opts.dataset,
         routingPct: opts.routingPct,
@@ -96,7 +87,7 @@ export function registerRoute(program: Command): void {
         paramRouting: opts.paramRouting ?? false,
         sweep: opts.sweep ?? false,
         control: opts.control,
-        config,
+        config: configOverrides(opts),
       });
       const s = r.summary;
       const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : 'n/a');
