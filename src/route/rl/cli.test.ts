@@ -43,6 +43,33 @@ test('route rl writes results.json with the contract summary and a report; a rer
   assert.match(bad.stderr, /incompatible checkpoint .*hidden is 8 there, 12 here/);
 });
 
+test('route rl --merge combines sweeps split by seed into one results.json and report', () => {
+  const dir = tmp();
+  const parts = [0, 1].map((seed) => {
+    const out = join(dir, `seed${seed}`);
+    const r = glassbox(['--oversight', '0.01', ...tiny, '--seed', String(seed), '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    return out;
+  });
+  const merged = join(dir, 'merged');
+  const r = glassbox(['--merge', parts.join(','), '--out', merged]);
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(readFileSync(join(merged, 'results.json'), 'utf8'));
+  assert.equal(results.runs.length, 4);
+  assert.deepEqual([...new Set(results.runs.map((x: { seed: number }) => x.seed))].sort(), [0, 1]);
+  assert.equal(results.summary.seeds, 2);
+  assert.equal(results.summary.runsDone, 4);
+  assert.equal(results.summary.runsPlanned, 4);
+  assert.equal(results.summary.routing.seeds, 2);
+  const part = JSON.parse(readFileSync(join(parts[1], 'results.json'), 'utf8')).runs[0].deployed.diamondRate;
+  const first = JSON.parse(readFileSync(join(parts[0], 'results.json'), 'utf8')).runs[0].deployed.diamondRate;
+  assert.ok(Math.abs(results.summary.routing.diamondRate - (first + part) / 2) < 1e-12, 'routing diamond rate is the mean over both parts');
+  assert.ok(existsSync(join(merged, 'report.html')));
+  const missing = glassbox(['--merge', join(dir, 'nowhere'), '--out', join(dir, 'm2')]);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /--merge: cannot read .*nowhere.*results\.json/);
+});
+
 test('route rl rejects bad input in one line', () => {
   const cases: [string[], RegExp][] = [
     [['--oversight', '1.5'], /oversight probability must be in \[0, 1\].*"1\.5"/],

@@ -350,11 +350,12 @@ export async function mergeRlResults(outDir: string, sourceDirs: string[]): Prom
     if (!ctx) ctx = { base: base as unknown as OutputContext['base'], oversights: [], methods: [], seeds, quick, planned: 0 };
     ctx.oversights.push(...oversights.filter((p) => !ctx!.oversights.includes(p)));
     ctx.methods.push(...methods.filter((m) => !ctx!.methods.includes(m)));
-    ctx.seeds = Math.max(ctx.seeds, seeds);
     ctx.planned += oversights.length * methods.length * seeds;
     runs.push(...parsed.runs);
   }
   createRun(outDir);
   ctx!.oversights.sort((a, b) => a - b);
+  // Sweeps split by seed (one process per seed range) each hold fewer seeds than the whole.
+  ctx!.seeds = new Set(runs.map((r) => r.seed)).size;
   return writeOutputs(outDir, runs, ctx!);
 }
