@@ -56,7 +56,7 @@ export function registerRoute(program: Command): void {
   addExperimentOptions(mnist, {
     out: 'run directory for results.json, report.html and checkpoints',
     outDefault: 'runs/route-mnist',
-    quick: 'smaller widths and fewer steps (minutes on the pure-JS backend)',
+    quick: 'smaller widths and fewer steps: about a minute per variant natively (the full run: about 20)',
   })
     .addOption(new Option('--tiny', 'test only: a seconds-long configuration').hideHelp())
     .option('--dataset <name>', 'digits (embedded), fashion (Fashion-MNIST IDX files; GLASSBOX_FASHION_MNIST_DIR overrides the path) or idx:DIR', 'digits')
