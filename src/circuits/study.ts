@@ -110,14 +110,14 @@ interface Loaded {
 function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
   const { model, info } = loadTaskModel(o.model);
   const taskName = o.task ?? (o.dataset ? undefined : info?.task);
+  const task = taskName ? taskByName(taskName) : undefined;
   const bpe = o.tokenizer ? Gpt2Tokenizer.fromFiles(join(o.tokenizer, 'vocab.json'), join(o.tokenizer, 'merges.txt')) : null;
   let dataset: CircuitDataset;
   if (o.dataset) {
     const tokenizer = bpe ?? (info ? wordTokenizer(info.vocab) : undefined);
     dataset = loadDataset(o.dataset, { vocabSize: model.cfg.dVocab, ...(tokenizer ? { tokenizer } : {}) });
   } else {
-    if (!taskName) throw new Error(`${o.model} has no task.json; give --task or --dataset`);
-    const task = taskByName(taskName);
+    if (!task) throw new Error(`${o.model} has no task.json; give --task or --dataset`);
     const count = o.prompts ?? (o.quick ? Math.ceil(defaultPrompts / 4) : defaultPrompts);
     const words = task.generate(new Rng(o.seed ?? 0).fork('prompts'), count);
     if (bpe) dataset = retokenize(words, bpe, model.cfg.dVocab);
@@ -129,7 +129,7 @@ function loadForRun(o: CircuitRunOptions, defaultPrompts: number): Loaded {
   }
   if (dataset.seqLen > model.cfg.nCtx) throw new Error(`prompts have ${dataset.seqLen} tokens, more than the model's context ${model.cfg.nCtx}`);
   const graph: GraphOptions = { ...(o.graph ?? {}), ...(o.perPosition ? { seqLen: dataset.seqLen } : {}) };
-  const defaultMetric = (taskName ? taskByName(taskName).metric : undefined) ?? 'logit-diff';
+  const defaultMetric = task?.metric ?? 'logit-diff';
   return { pm: new PatchableModel(model, graph), dataset, direction: checkDirection(o.direction ?? 'ablate'), set: checkPatchSet(o.set ?? 'complement'), defaultMetric };
 }
 

@@ -138,9 +138,14 @@ export function batches(ds: CircuitDataset, size: number): Prompt[][] {
 /** A word starting with this marker is written straight after the previous word, with no space ("17", "##32" -> "1732"). */
 export const GLUE_MARKER = '##';
 
+/** A word as it follows another in text: " " + word, or a glued word (GLUE_MARKER) alone. */
+function followingText(word: string): string {
+  return word.startsWith(GLUE_MARKER) ? word.slice(GLUE_MARKER.length) : ` ${word}`;
+}
+
 /** The text of a word-level prompt: words joined by spaces, glued words (GLUE_MARKER) without one. */
 export function wordsToText(words: readonly string[]): string {
-  return words.map((w, i) => (w.startsWith(GLUE_MARKER) ? w.slice(GLUE_MARKER.length) : i === 0 ? w : ` ${w}`)).join('');
+  return words.map((w, i) => (i === 0 && !w.startsWith(GLUE_MARKER) ? w : followingText(w))).join('');
 }
 
 /**
@@ -152,7 +157,7 @@ export function retokenize(ds: CircuitDataset, tokenizer: TextTokenizer, vocabSi
   const vocab = ds.vocab;
   if (!vocab) throw new Error(`${ds.name}: only word-level datasets (with a vocabulary) can be re-tokenized`);
   const text = (ids: number[]) => wordsToText(ids.map((i) => vocab[i]));
-  const answer = (i: number) => (vocab[i].startsWith(GLUE_MARKER) ? vocab[i].slice(GLUE_MARKER.length) : ` ${vocab[i]}`);
+  const answer = (i: number) => followingText(vocab[i]);
   return datasetFromJson(
     { name: ds.name, prompts: ds.prompts.map((p) => ({ clean: text(p.clean), corrupt: text(p.corrupt), correct: p.correct.map(answer), wrong: p.wrong.map(answer), ...(p.metadata ? { metadata: p.metadata } : {}) })) },
     { tokenizer, source: `${ds.name} (re-tokenized)`, ...(vocabSize ? { vocabSize } : {}) },

@@ -1,9 +1,9 @@
 // Greater-than: "The war lasted from the year 1732 to the year 17" -> any two-digit year above
 // 32 (correct) rather than 00..32 (wrong). The corrupt prompt starts at 01. Metric: probability
 // difference, the summed probability of the correct years minus that of the wrong ones (Hanna et
-// al. 2023). The two-digit years
-// are glued to the "17" before them, so through GPT-2's tokenizer the prompt reads as in the
-// literature (" 17" + "32") and the answers are the bare two-digit tokens.
+// al. 2023). The two-digit years are glued to the "17" before them, so through GPT-2's tokenizer
+// the prompt reads as in the literature (" 17" + "32") and the answers are the bare two-digit
+// tokens.
 import type { Rng } from '../../engine/rng.js';
 import { GLUE_MARKER } from './dataset.js';
 import { answerExample, datasetFromWords, pick, type CircuitTask, type WordPrompt } from './task.js';

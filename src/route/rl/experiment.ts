@@ -347,7 +347,7 @@ export async function mergeRlResults(outDir: string, sourceDirs: string[]): Prom
     if (!Array.isArray(parsed.runs) || !parsed.config) throw new Error(`--merge: ${path} is not a route rl results.json (no runs or config)`);
     const c = parsed.config;
     const { oversights = [], methods = [], seeds = 0, quick = false, ...base } = c;
-    if (!ctx) ctx = { base: base as unknown as OutputContext['base'], oversights: [], methods: [], seeds, quick, planned: 0 };
+    if (!ctx) ctx = { base: base as unknown as OutputContext['base'], oversights: [], methods: [], seeds: 0, quick, planned: 0 };
     ctx.oversights.push(...oversights.filter((p) => !ctx!.oversights.includes(p)));
     ctx.methods.push(...methods.filter((m) => !ctx!.methods.includes(m)));
     ctx.planned += oversights.length * methods.length * seeds;
